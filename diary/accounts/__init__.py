@@ -1,0 +1,1 @@
+"""Accounts without email: username, password and a one-time recovery code."""

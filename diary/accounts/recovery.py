@@ -1,0 +1,46 @@
+"""Recovery codes: issue, check, and normalise what a person types."""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+
+from diary.models import RecoveryCode
+
+# No 0/O, 1/I/L or U: a code copied by hand from paper must not be ambiguous.
+ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+GROUPS, GROUP_LENGTH = 4, 5  # 20 characters from 30: about 98 bits, beyond guessing.
+
+
+def new_code():
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
+    return "-".join(chars[i : i + GROUP_LENGTH] for i in range(0, len(chars), GROUP_LENGTH))
+
+
+def normalise(code):
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def issue_recovery_code(user):
+    """Give the user a new code and return it; the only time the plain code exists."""
+    code = new_code()
+    RecoveryCode.objects.update_or_create(
+        user=user, defaults={"code_hash": make_password(normalise(code))}
+    )
+    return code
+
+
+def user_for_recovery_code(username, code):
+    """The user whose code this is, or None.
+
+    Hashes even when the username does not exist, so the response time does not tell an
+    attacker which usernames are registered.
+    """
+    user = get_user_model()._default_manager.filter(username__iexact=username).first()
+    stored = getattr(user, "recovery_code", None) if user else None
+    if stored is None:
+        make_password(normalise(code))
+        return None
+    if check_password(normalise(code), stored.code_hash):
+        return user
+    return None

@@ -1,0 +1,80 @@
+"""Settings come from the environment, are safe by default, and pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+STRONG_KEY = "k8#v2Lq!x9Zr@4tWm7Nf$3hYp6Bd*1Gs%5Jc&0Ru^8Ea(2Ki)9Ho-Vy"
+
+
+def run_django(args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("CACHE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    missing = run_django(["check"])
+    assert missing.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in missing.stderr
+
+    weak = run_django(["check"], DJANGO_SECRET_KEY="django-insecure-short")
+    assert weak.returncode != 0
+    assert "DJANGO_SECRET_KEY" in weak.stderr
+
+
+def test_debug_is_off_unless_set():
+    shell = "from django.conf import settings; print(settings.DEBUG)"
+    result = run_django(["shell", "--no-imports", "-c", shell], DJANGO_SECRET_KEY=STRONG_KEY)
+    assert result.stdout.strip() == "False"
+
+
+def test_check_deploy_is_clean_with_https_switched_on():
+    result = run_django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        DJANGO_HTTPS="1",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_database_and_cache_come_from_urls():
+    shell = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE']); "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    default = run_django(
+        ["shell", "--no-imports", "-c", shell], DJANGO_SECRET_KEY=STRONG_KEY
+    ).stdout.split()
+    assert default == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+    production = run_django(
+        ["shell", "--no-imports", "-c", shell],
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/pcb",
+        CACHE_URL="redis://127.0.0.1:6379/0",
+    ).stdout.split()
+    assert production == [
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+def test_an_unknown_cache_url_is_a_clear_start_up_error():
+    result = run_django(["check"], DJANGO_SECRET_KEY=STRONG_KEY, CACHE_URL="memcached://x")
+    assert result.returncode != 0
+    assert "CACHE_URL must start with" in result.stderr
