@@ -1,0 +1,271 @@
+"""The red-flag evaluator: one episode's answers in, a care level and its reasons out.
+
+The rules themselves live in rules.yaml, so that a clinician can check them without reading
+code and the browser's offline mode (static/js/triage.js) can run the very same table. This
+module only knows the small condition language and the tie-breaking in
+shared/spec/triage-api.md. It does not validate answers: the API serializer and the forms do
+that, and hand over clean values.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES_PATH = Path(__file__).with_name("rules.yaml")
+
+# Most to least urgent. The order is part of the contract.
+LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
+# Reassurance (C1, C2) and the fallback (R1) only speak when nothing this urgent fires.
+DECISIVE = "soon"
+HELP_PAGE = "/learn/when-to-get-help/"
+
+PAIN = ("none", "mild", "moderate", "severe")
+CHOICES = {
+    "amount": ("spotting", "light", "moderate", "heavy"),
+    "clots": ("none", "small", "large"),
+    "pain_during_sex": PAIN,
+    "pain_after": PAIN,
+    "pain": PAIN,
+    "pregnancy": ("no", "possible", "yes"),
+    "menopause": ("no", "unsure", "yes"),
+    "cervical_screening": ("up_to_date", "unknown", "overdue", "never", "abnormal"),
+    "symptoms": (
+        "unusual_discharge", "itching_or_burning", "vaginal_dryness", "fever",
+        "pelvic_pain", "bleeding_between_periods", "missed_period", "pain_passing_urine",
+    ),
+}  # fmt: skip
+FLAGS = (
+    "still_bleeding", "faint", "anticoagulants", "first_intercourse", "partner_blood",
+    "non_consensual",
+)  # fmt: skip
+COUNTS = ("age", "previous_episodes_6_months", "first_episode_days_ago")
+LISTS = ("symptoms",)
+FIELDS = (*CHOICES, *FLAGS, *COUNTS)
+
+# The spec's defaults. `age` and `amount` are required by the API and have none; when the
+# diary cannot tell them they are None (unknown), and the rules say what unknown means.
+DEFAULTS = {
+    "clots": "none",
+    "still_bleeding": False,
+    "pain_during_sex": "none",
+    "pain_after": "none",
+    "faint": False,
+    "pregnancy": "no",
+    "menopause": "no",
+    "symptoms": [],
+    "anticoagulants": False,
+    "cervical_screening": "unknown",
+    "first_intercourse": False,
+    "partner_blood": False,
+    "non_consensual": False,
+    "previous_episodes_6_months": 0,
+    "first_episode_days_ago": 0,
+}
+REQUIRED = ("age", "amount")
+
+LEVEL_KEYS = ("title", "action", "who", "when", "advice")
+RULE_KEYS = ("code", "level", "kind", "when", "message", "source", "source_url", "pages")
+KINDS = ("red_flag", "fallback", "reassurance")
+REASON_KEYS = ("code", "level", "message", "source", "source_url", "pages")
+
+
+def level_rank(level):
+    """0 for emergency up to 4 for self_care: sorting by rank puts the most urgent first."""
+    try:
+        return LEVELS.index(level)
+    except ValueError:
+        raise ValueError(f"unknown level {level!r}") from None
+
+
+def more_urgent(a, b):
+    """The more urgent of two levels. None means "no level yet", so it folds over a history."""
+    if a is None or b is None:
+        return b if a is None else a
+    return a if level_rank(a) <= level_rank(b) else b
+
+
+@lru_cache(maxsize=8)
+def load_rules(path=None):
+    """Parse and check the table once per process.
+
+    A broken table must fail loudly on first use, naming the rule, rather than quietly
+    under-triage someone. Callers share the result: treat it as read-only.
+    """
+    with open(path or RULES_PATH, encoding="utf-8") as f:
+        table = yaml.safe_load(f)
+    _check_table(table)
+    return table
+
+
+def _check_table(table):
+    if not isinstance(table, dict) or not isinstance(table.get("version"), str):
+        raise ValueError("rules table: `version` must be a string")
+    levels = table.get("levels")
+    if not isinstance(levels, dict) or tuple(levels) != LEVELS:
+        raise ValueError(f"rules table: `levels` must be {', '.join(LEVELS)}, in that order")
+    for name, level in levels.items():
+        missing = [k for k in LEVEL_KEYS if not (isinstance(level, dict) and level.get(k))]
+        if missing:
+            raise ValueError(f"level {name}: missing {', '.join(missing)}")
+    rules = table.get("rules")
+    if not isinstance(rules, list):
+        raise ValueError("rules table: `rules` must be a list")
+    seen = set()
+    for number, rule in enumerate(rules, 1):
+        name = rule.get("code", f"number {number}") if isinstance(rule, dict) else number
+        try:
+            _check_rule(rule, seen)
+        except ValueError as error:
+            raise ValueError(f"rule {name}: {error}") from None
+        seen.add(rule["code"])
+    if not any(rule["kind"] == "fallback" for rule in rules):
+        raise ValueError("rules table: no fallback rule, so some answers would have no level")
+
+
+def _check_rule(rule, seen):
+    if not isinstance(rule, dict):
+        raise ValueError("must be a mapping")
+    missing = [k for k in RULE_KEYS if k not in rule]
+    unknown = [k for k in rule if k not in RULE_KEYS]
+    if missing or unknown:
+        raise ValueError(f"missing {missing or 'nothing'}, unknown keys {unknown or 'none'}")
+    if rule["code"] in seen:
+        raise ValueError("duplicate code")
+    if rule["level"] not in LEVELS or rule["kind"] not in KINDS:
+        raise ValueError(f"unknown level {rule['level']!r} or kind {rule['kind']!r}")
+    if not all(isinstance(rule[k], str) and rule[k].strip() for k in ("message", "source")):
+        raise ValueError("message and source must be text")
+    if not str(rule["source_url"]).startswith("https://"):
+        raise ValueError("source_url must be an https:// address")
+    pages = rule["pages"]
+    if not isinstance(pages, list) or not all(
+        isinstance(p, str) and p.startswith("/learn/") and p.endswith("/") for p in pages
+    ):
+        raise ValueError("pages must be a list of /learn/<slug>/ paths")
+    if rule["kind"] == "fallback" and rule["when"] != {"all": []}:
+        raise ValueError("a fallback rule must always hold (when: {all: []})")
+    _check_condition(rule["when"])
+
+
+def _check_condition(cond):
+    bad = ValueError(f"bad condition {cond!r}")
+    if not isinstance(cond, dict):
+        raise bad
+    if set(cond) in ({"all"}, {"any"}):
+        (parts,) = cond.values()
+        if not isinstance(parts, list):
+            raise bad
+        for part in parts:
+            _check_condition(part)
+        return
+    if set(cond) == {"not"}:
+        return _check_condition(cond["not"])
+    field = cond.get("field")
+    ops = set(cond) - {"field", "if_unknown"}
+    if field not in FIELDS or len(ops) != 1:
+        raise bad
+    (op,) = ops
+    value = cond[op]
+    if op in ("at_least", "below"):
+        ok = field in COUNTS and _allowed(field, value)
+        ok = ok and isinstance(cond.get("if_unknown", False), bool)
+    elif "if_unknown" in cond:
+        ok = False
+    elif op == "is":
+        ok = field not in LISTS and _allowed(field, value)
+    elif op in ("in", "has_any"):
+        ok = (op == "in") != (field in LISTS) and isinstance(value, list)
+        ok = ok and all(_allowed(field, v) for v in value)
+    elif op == "has":
+        ok = field in LISTS and _allowed(field, value)
+    else:
+        ok = False
+    if not ok:
+        raise bad
+
+
+def _allowed(field, value):
+    """Catches YAML reading an unquoted no as False, and typos in values."""
+    if field in FLAGS:
+        return isinstance(value, bool)
+    if field in COUNTS:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str) and value in CHOICES[field]
+
+
+def facts(answers):
+    """The answers with the spec's defaults and the derived `pain` filled in.
+
+    A missing field takes its default, but an explicit None stays None: the diary uses it
+    for "not known", and the rules decide what unknown means (`if_unknown`).
+    """
+    result = dict.fromkeys(REQUIRED)
+    result.update(DEFAULTS)
+    result.update(answers)
+    known = [p for p in (result["pain_during_sex"], result["pain_after"]) if p is not None]
+    result["pain"] = max(known, key=PAIN.index) if known else None
+    return result
+
+
+def holds(cond, known):
+    """Whether a condition is true. static/js/triage.js must give the same answer."""
+    if "all" in cond:
+        return all(holds(part, known) for part in cond["all"])
+    if "any" in cond:
+        return any(holds(part, known) for part in cond["any"])
+    if "not" in cond:
+        return not holds(cond["not"], known)
+    value = known.get(cond["field"])
+    if "at_least" in cond or "below" in cond:
+        if value is None:
+            return cond.get("if_unknown", False)
+        return value >= cond["at_least"] if "at_least" in cond else value < cond["below"]
+    if "is" in cond:
+        return _same(value, cond["is"])
+    if "in" in cond:
+        return any(_same(value, v) for v in cond["in"])
+    wanted = [cond["has"]] if "has" in cond else cond["has_any"]
+    return any(_same(item, v) for item in value or () for v in wanted)
+
+
+def _same(a, b):
+    """Strict equality, like JavaScript's ===, so 1 never equals true in either evaluator."""
+    return type(a) is type(b) and a == b
+
+
+def evaluate(answers, table=None):
+    """Decide how urgently to get care, as shared/spec/triage-api.md says.
+
+    The level is the most urgent red flag that fires. When none at `soon` or above fires,
+    a reassuring explanation (C1, C2) gives self_care, otherwise R1 gives routine; those
+    rules are listed only then, because a reassurance beside a red flag would mislead.
+    """
+    table = table or load_rules()
+    rules = table["rules"]
+    known = facts(answers)
+
+    def firing(kind):
+        return [rule for rule in rules if rule["kind"] == kind and holds(rule["when"], known)]
+
+    chosen = firing("red_flag")
+    level = None
+    for rule in chosen:
+        level = more_urgent(level, rule["level"])
+    if level is None or level_rank(level) > level_rank(DECISIVE):
+        deciders = firing("reassurance") or firing("fallback")
+        for rule in deciders:
+            level = more_urgent(level, rule["level"])
+        chosen += [r for r in deciders if r["level"] == level]
+    order = {rule["code"]: number for number, rule in enumerate(rules)}
+    chosen.sort(key=lambda r: (level_rank(r["level"]), order[r["code"]]))
+    reasons = [{k: list(r[k]) if k == "pages" else r[k] for k in REASON_KEYS} for r in chosen]
+    # "When to get help" always comes last: it is the page every care card links to.
+    pages = [p for p in dict.fromkeys(p for r in reasons for p in r["pages"]) if p != HELP_PAGE]
+    pages.append(HELP_PAGE)
+    return {
+        "level": level,
+        "reasons": reasons,
+        "pages": pages,
+        "rules_version": table["version"],
+    }
