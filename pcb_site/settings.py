@@ -6,6 +6,7 @@ listed in the README's configuration table.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "knowledge",
     "diary",
@@ -224,12 +226,23 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The public triage API's rate per client, in DRF's form ("60/min", "1000/day").
+TRIAGE_RATE_LIMIT = os.environ.get("TRIAGE_RATE_LIMIT", "").strip() or "60/min"
+if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", TRIAGE_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"TRIAGE_RATE_LIMIT must look like 60/min or 1000/day, not {TRIAGE_RATE_LIMIT!r}."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_RATES": {"triage": TRIAGE_RATE_LIMIT},
+    # How many proxies in front of the app append to X-Forwarded-For. 0: trust only the
+    # socket's address, so a client cannot dodge the rate limit with a forged header.
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -237,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files: no CDN, nothing from another origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # pain_during_sex and pain_after share one scale: name it once in the schema.
+    "ENUM_NAME_OVERRIDES": {"PainEnum": "knowledge.triage.PAIN"},
 }
 
 # The name people see in the header and the browser tab. Neutral by default, so that a tab

@@ -1,0 +1,229 @@
+"""The public triage API (shared/spec/triage-api.md) and the rule table as JSON.
+
+Nothing here is stored or logged: the answers live only for the length of the request.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from knowledge import triage
+from knowledge.care import country_from_request
+from knowledge.emergency import emergency_number
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only: DRF would also take "yes", "1" and 1, which the contract forbids."""
+
+    default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: not "12", not 12.0, not true."""
+
+    default_error_messages = {"invalid": gettext_lazy("Must be a whole number.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the listed strings, and the error says which ones are allowed."""
+
+    default_error_messages = {
+        "invalid_choice": gettext_lazy('"{input}" is not allowed. Use one of: {allowed}.'),
+        "invalid": gettext_lazy("Must be text, one of: {allowed}."),
+    }
+
+    def to_internal_value(self, data):
+        allowed = ", ".join(self.choices)
+        if not isinstance(data, str):
+            self.fail("invalid", allowed=allowed)
+        if data not in self.choices:
+            self.fail("invalid_choice", input=data[:50], allowed=allowed)
+        return data
+
+
+class SymptomsField(serializers.ListField):
+    default_error_messages = {
+        "not_a_list": gettext_lazy("Must be a list of symptoms."),
+        "duplicates": gettext_lazy("Each symptom may be listed only once."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(child=StrictChoiceField(choices=triage.CHOICES["symptoms"]), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            self.fail("duplicates")
+        return values
+
+
+def _choice(field, default):
+    return StrictChoiceField(choices=triage.CHOICES[field], required=False, default=default)
+
+
+class TriageInputSerializer(serializers.Serializer):
+    """Exactly the fields of the contract; anything else is refused, never ignored."""
+
+    age = StrictIntegerField(min_value=10, max_value=120)
+    amount = StrictChoiceField(choices=triage.CHOICES["amount"])
+    clots = _choice("clots", "none")
+    still_bleeding = StrictBooleanField(required=False, default=False)
+    pain_during_sex = _choice("pain_during_sex", "none")
+    pain_after = _choice("pain_after", "none")
+    faint = StrictBooleanField(required=False, default=False)
+    pregnancy = _choice("pregnancy", "no")
+    menopause = _choice("menopause", "no")
+    symptoms = SymptomsField(required=False, default=list)
+    anticoagulants = StrictBooleanField(required=False, default=False)
+    cervical_screening = _choice("cervical_screening", "unknown")
+    first_intercourse = StrictBooleanField(required=False, default=False)
+    partner_blood = StrictBooleanField(required=False, default=False)
+    non_consensual = StrictBooleanField(required=False, default=False)
+    previous_episodes_6_months = StrictIntegerField(
+        min_value=0, max_value=1000, required=False, default=0
+    )
+    first_episode_days_ago = StrictIntegerField(
+        min_value=0, max_value=36500, required=False, default=0
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                allowed = ", ".join(self.fields)
+                message = _("Unknown field. Allowed fields: {allowed}.").format(allowed=allowed)
+                raise serializers.ValidationError({str(name)[:50]: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    level = serializers.ChoiceField(choices=triage.LEVELS)
+    message = serializers.CharField()
+    source = serializers.CharField()
+
+
+class TriageResultSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=triage.LEVELS)
+    reasons = ReasonSerializer(many=True)
+    advice = serializers.CharField()
+    emergency_number = serializers.CharField()
+    pages = serializers.ListField(child=serializers.CharField())
+    rules_version = serializers.CharField()
+
+
+def assess(answers, country=None):
+    """The contract's response for clean answers: the evaluator plus advice and number."""
+    result = triage.evaluate(answers)
+    levels = triage.load_rules()["levels"]
+    return {
+        "level": result["level"],
+        "reasons": [
+            {
+                "code": reason["code"],
+                "level": reason["level"],
+                "message": _(reason["message"]),
+                "source": reason["source"],
+            }
+            for reason in result["reasons"]
+        ],
+        "advice": _(levels[result["level"]]["advice"]),
+        "emergency_number": emergency_number(country),
+        "pages": result["pages"],
+        "rules_version": result["rules_version"],
+    }
+
+
+class AnyContentAsJSONParser(JSONParser):
+    """The contract is JSON in: a body sent without the JSON content type is still read as
+    JSON, so that a mistake there gets a 400 naming the problem rather than a bare 415."""
+
+    media_type = "*/*"
+
+
+class SessionWithoutCSRF(SessionAuthentication):
+    """Reads who is signed in only to default to their saved country. The triage answer
+    changes nothing and stores nothing, so a cross-site request gains nothing: no CSRF."""
+
+    def enforce_csrf(self, request):
+        return None
+
+
+class TriageView(APIView):
+    authentication_classes = [SessionWithoutCSRF]
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser, AnyContentAsJSONParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "triage"
+
+    @extend_schema(
+        summary="How urgently to seek care for one episode of bleeding after sex",
+        request=TriageInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "country",
+                str,
+                description="ISO 3166-1 alpha-2 code for the emergency number (default 112).",
+            )
+        ],
+        responses={
+            200: TriageResultSerializer,
+            400: OpenApiResponse(description="Bad input: each bad field with what is allowed."),
+            429: OpenApiResponse(description="Too many requests; see the Retry-After header."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TriageInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(assess(serializer.validated_data, country_from_request(request)))
+
+
+class RulesView(APIView):
+    """The whole rule table, for the browser's offline evaluator and for anyone to review."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="The red-flag rule table (levels, rules, conditions, sources)",
+        responses={
+            200: inline_serializer(
+                "RuleTable",
+                {
+                    "version": serializers.CharField(),
+                    "levels": serializers.DictField(),
+                    "rules": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+        auth=[],
+    )
+    def get(self, request):
+        response = Response(triage.load_rules())
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
