@@ -1,0 +1,59 @@
+"""axe-core (bundled with axe-playwright-python, runs offline) on the main pages, at 390 and
+360 px wide, in light and dark schemes."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    "/",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/accounts/recover/",
+    "/check/",
+    "/learn/",
+    "/learn/cervical-polyps/",
+    "/learn/when-to-get-help/?country=GB",
+    "/learn/search/?q=polyps",
+    "/no-such-page/",
+]
+
+
+def violations(page):
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]})
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_have_no_axe_violations(live_server, page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    for path in PAGES:
+        page.goto(live_server.url + path)
+        if problems := violations(page):
+            found[path] = problems
+    assert found == {}
+
+
+def test_self_check_results_and_errors_have_no_axe_violations(live_server, page):
+    page.goto(live_server.url + "/check/")
+    page.get_by_role("button", name="See how soon to get care").click()
+    assert violations(page) == []
+    page.get_by_label("Heavy: soaking through a pad or more within an hour").check()
+    page.get_by_label("How old are you?").fill("12")
+    page.get_by_role("group", name="Did this happen during sex you did not agree to?").get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_role("button", name="See how soon to get care").click()
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/check/", "/learn/when-to-get-help/", "/learn/"])
+def test_no_horizontal_scroll_at_360_px(live_server, page, path):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + path)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
