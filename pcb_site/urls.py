@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("diary.accounts.urls")),
     path("learn/", include("knowledge.urls")),
     path("check/", knowledge_views.check, name="check"),
+    path("diary/", include("diary.urls")),
     path("api/v1/triage/", knowledge_api.TriageView.as_view(), name="api_triage"),
     path("api/v1/rules/", knowledge_api.RulesView.as_view(), name="api_rules"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),

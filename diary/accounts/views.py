@@ -29,7 +29,7 @@ def _show_new_code(request, user):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("account")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -47,7 +47,7 @@ def recovery_code(request):
 @sensitive_post_parameters("recovery_code", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def recover(request):
-    form = RecoveryForm(request.POST or None)
+    form = RecoveryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -68,7 +68,7 @@ def account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_recovery_code(request):
-    form = ConfirmPasswordForm(request.user, request.POST or None)
+    form = ConfirmPasswordForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         messages.success(request, _("Your old recovery code no longer works: save this new one."))
         return _show_new_code(request, request.user)
