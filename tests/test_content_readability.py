@@ -1,0 +1,42 @@
+"""Reading level of every knowledge page: Flesch-Kincaid grade 9 or below (NHS aims at a
+reading age of about 9; grade 9 is the ceiling we allow).
+
+Each block (paragraph, list item, heading, table cell) counts as its own sentence, because
+a heading or list item without a full stop is not part of the next sentence.
+"""
+
+import frontmatter
+import pytest
+import textstat
+from markdown_it import MarkdownIt
+
+from knowledge.pages import CONTENT_DIR
+
+MAX_GRADE = 9
+FILES = sorted(CONTENT_DIR.glob("*/*.md"))
+_parser = MarkdownIt("commonmark").enable("table")
+
+
+def readable_text(path):
+    post = frontmatter.load(path)
+    blocks = [post["summary"]]
+    blocks += [item["when"] for item in post.get("care_card") or []]
+    for token in _parser.parse(post.content):
+        if token.type == "inline":
+            text = "".join(c.content for c in token.children if c.type in ("text", "code_inline"))
+            blocks.append(text.strip())
+    return " ".join(b if b[-1] in ".!?:" else b + "." for b in blocks if b)
+
+
+def grade(path):
+    return textstat.flesch_kincaid_grade(readable_text(path))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_page_reads_at_grade_9_or_below(path):
+    assert grade(path) <= MAX_GRADE
+
+
+def test_readable_text_is_measured_not_empty():
+    for path in FILES:
+        assert len(readable_text(path).split()) > 150, path.stem
