@@ -22,45 +22,12 @@ from rest_framework.views import APIView
 from knowledge import triage
 from knowledge.care import country_from_request
 from knowledge.emergency import emergency_number
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """true or false only: DRF would also take "yes", "1" and 1, which the contract forbids."""
-
-    default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        self.fail("invalid")
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer only: not "12", not 12.0, not true."""
-
-    default_error_messages = {"invalid": gettext_lazy("Must be a whole number.")}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictChoiceField(serializers.ChoiceField):
-    """One of the listed strings, and the error says which ones are allowed."""
-
-    default_error_messages = {
-        "invalid_choice": gettext_lazy('"{input}" is not allowed. Use one of: {allowed}.'),
-        "invalid": gettext_lazy("Must be text, one of: {allowed}."),
-    }
-
-    def to_internal_value(self, data):
-        allowed = ", ".join(self.choices)
-        if not isinstance(data, str):
-            self.fail("invalid", allowed=allowed)
-        if data not in self.choices:
-            self.fail("invalid_choice", input=data[:50], allowed=allowed)
-        return data
+from pcb_site.api_fields import (
+    StrictBooleanField,
+    StrictChoiceField,
+    StrictFieldsMixin,
+    StrictIntegerField,
+)
 
 
 class SymptomsField(serializers.ListField):
@@ -85,7 +52,7 @@ def _choice(field, default):
     return StrictChoiceField(choices=triage.CHOICES[field], required=False, default=default)
 
 
-class TriageInputSerializer(serializers.Serializer):
+class TriageInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """Exactly the fields of the contract; anything else is refused, never ignored."""
 
     age = StrictIntegerField(min_value=10, max_value=120)
@@ -109,15 +76,6 @@ class TriageInputSerializer(serializers.Serializer):
     first_episode_days_ago = StrictIntegerField(
         min_value=0, max_value=36500, required=False, default=0
     )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                allowed = ", ".join(self.fields)
-                message = _("Unknown field. Allowed fields: {allowed}.").format(allowed=allowed)
-                raise serializers.ValidationError({str(name)[:50]: [message] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class ReasonSerializer(serializers.Serializer):

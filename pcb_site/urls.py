@@ -14,6 +14,7 @@ urlpatterns = [
     path("diary/", include("diary.urls")),
     path("api/v1/triage/", knowledge_api.TriageView.as_view(), name="api_triage"),
     path("api/v1/rules/", knowledge_api.RulesView.as_view(), name="api_rules"),
+    path("api/v1/", include("diary.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
         "api/v1/docs/",

@@ -118,23 +118,3 @@ def test_bad_filter_dates_are_reported_not_a_500(signed_in, member):
     assert 'id="id_date_from_error"' in response.content.decode()
     reversed_range = signed_in.get("/diary/", {"date_from": "2026-05-01", "date_to": "2026-01-01"})
     assert "before the &#x27;From&#x27; date" in reversed_range.content.decode()
-
-
-@pytest.mark.parametrize("number", [10, 1000])
-def test_history_page_query_count_is_constant(
-    signed_in, member, number, django_assert_max_num_queries
-):
-    Episode.objects.bulk_create(
-        Episode(
-            owner=member,
-            occurred_at=timezone.now() - datetime.timedelta(hours=6 * i + 1),
-            amount="light",
-            assessment_level="routine",
-            assessment_reasons=["unexplained_bleeding"],
-            assessment_rules_version="1",
-        )
-        for i in range(number)
-    )
-    with django_assert_max_num_queries(9):
-        response = signed_in.get("/diary/")
-    assert response.status_code == 200
