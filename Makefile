@@ -4,12 +4,14 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# Development values, so a newcomer sets nothing. Never used in production.
-DEV_ENV := DJANGO_DEBUG=1
+# Development values, so a newcomer sets nothing. Never used in production. The diary's
+# encryption key for development is made once and kept in .dev/ (ignored by git).
+DEV_KEY_FILE := .dev/diary-encryption-key
+DEV_ENV = DJANGO_DEBUG=1 DIARY_ENCRYPTION_KEYS=$$(cat $(DEV_KEY_FILE))
 
 .PHONY: run test lint format check-deploy clean
 
-run: $(VENV)/.runtime-installed
+run: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -37,6 +39,11 @@ $(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
+
+$(DEV_KEY_FILE): | $(VENV)/.runtime-installed
+	mkdir -p .dev
+	$(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
+	chmod 600 $@
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -4,6 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from diary.encryption import (
+    EncryptedBooleanField,
+    EncryptedDateField,
+    EncryptedIntegerField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
+
 
 class RecoveryCode(models.Model):
     """The one way back into an account, since we never ask for an email address.
@@ -30,20 +38,20 @@ class Profile(models.Model):
     """Context that rarely changes. Every field may stay empty: "prefer not to say".
 
     An empty field is unknown, and the assessment then errs towards more care (see
-    diary.services.answers_for).
+    diary.services.answers_for). Every answer is encrypted at rest (diary.encryption).
     """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    year_of_birth = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    menopause = models.CharField(_("menopause"), max_length=10, blank=True)
-    contraception = models.CharField(_("contraception"), max_length=20, blank=True)
-    anticoagulants = models.CharField(_("blood thinners"), max_length=3, blank=True)
-    screening = models.CharField(_("cervical screening"), max_length=5, blank=True)
-    screening_last_date = models.DateField(_("date of last screening"), null=True, blank=True)
-    screening_last_result = models.CharField(_("last screening result"), max_length=10, blank=True)
+    year_of_birth = EncryptedIntegerField(_("year of birth"), null=True, blank=True)
+    country = EncryptedTextField(_("country"), blank=True, default="")
+    menopause = EncryptedTextField(_("menopause"), blank=True, default="")
+    contraception = EncryptedTextField(_("contraception"), blank=True, default="")
+    anticoagulants = EncryptedTextField(_("blood thinners"), blank=True, default="")
+    screening = EncryptedTextField(_("cervical screening"), blank=True, default="")
+    screening_last_date = EncryptedDateField(_("date of last screening"), null=True, blank=True)
+    screening_last_result = EncryptedTextField(_("last screening result"), blank=True, default="")
     # The log form offers year of birth and menopause once; after that, only the profile page.
     basics_offered = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,7 +61,11 @@ class Profile(models.Model):
 
 
 class Episode(models.Model):
-    """One time someone bled after sex, with the assessment made when it was logged."""
+    """One time someone bled after sex, with the assessment made when it was logged.
+
+    Only what the history queries need stays plain: the owner, the time and the rules
+    version. Every answer, the notes and the assessment are encrypted at rest.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -63,29 +75,29 @@ class Episode(models.Model):
     client_id = models.UUIDField(null=True, blank=True, editable=False)
     occurred_at = models.DateTimeField(_("when"))
 
-    onset = models.CharField(_("when it started"), max_length=12, blank=True)
-    amount = models.CharField(_("amount"), max_length=10)
-    colour = models.CharField(_("colour"), max_length=10, blank=True)
-    clots = models.CharField(_("clots"), max_length=5, default="none")
-    duration = models.CharField(_("how long it lasted"), max_length=15, blank=True)
-    still_bleeding = models.BooleanField(_("still bleeding"), default=False)
-    pain_during_sex = models.CharField(_("pain during sex"), max_length=8, default="none")
-    pain_after = models.CharField(_("pain after sex"), max_length=8, default="none")
-    faint = models.BooleanField(_("felt faint"), default=False)
-    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
-    pregnancy = models.CharField(_("pregnancy"), max_length=8, default="no")
+    onset = EncryptedTextField(_("when it started"), blank=True, default="")
+    amount = EncryptedTextField(_("amount"))
+    colour = EncryptedTextField(_("colour"), blank=True, default="")
+    clots = EncryptedTextField(_("clots"), default="none")
+    duration = EncryptedTextField(_("how long it lasted"), blank=True, default="")
+    still_bleeding = EncryptedBooleanField(_("still bleeding"), default=False)
+    pain_during_sex = EncryptedTextField(_("pain during sex"), default="none")
+    pain_after = EncryptedTextField(_("pain after sex"), default="none")
+    faint = EncryptedBooleanField(_("felt faint"), default=False)
+    symptoms = EncryptedJSONField(_("symptoms"), default=list, blank=True)
+    pregnancy = EncryptedTextField(_("pregnancy"), default="no")
 
-    first_intercourse = models.BooleanField(_("first few times"), default=False)
-    new_partner = models.BooleanField(_("new partner"), default=False)
-    condom_used = models.BooleanField(_("condom used"), default=False)
-    lubricant_used = models.BooleanField(_("lubricant used"), default=False)
-    partner_blood = models.BooleanField(_("blood in partner's semen or condom"), default=False)
-    non_consensual = models.BooleanField(_("not consented to"), default=False)
+    first_intercourse = EncryptedBooleanField(_("first few times"), default=False)
+    new_partner = EncryptedBooleanField(_("new partner"), default=False)
+    condom_used = EncryptedBooleanField(_("condom used"), default=False)
+    lubricant_used = EncryptedBooleanField(_("lubricant used"), default=False)
+    partner_blood = EncryptedBooleanField(_("blood in partner's semen or condom"), default=False)
+    non_consensual = EncryptedBooleanField(_("not consented to"), default=False)
 
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
 
-    assessment_level = models.CharField(max_length=10)
-    assessment_reasons = models.JSONField(default=list)
+    assessment_level = EncryptedTextField()
+    assessment_reasons = EncryptedJSONField(default=list)
     assessment_rules_version = models.CharField(max_length=10)
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -182,6 +182,4 @@ class RulesView(APIView):
         auth=[],
     )
     def get(self, request):
-        response = Response(triage.load_rules())
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return Response(triage.load_rules())

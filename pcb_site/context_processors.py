@@ -2,8 +2,10 @@ from django.conf import settings
 
 
 def site(request):
-    """The site's name for the header and every <title>, and which navigation item is current."""
+    """Site-wide template values: the neutral name, the quick-exit address, the current section."""
     return {
         "site_name": settings.SITE_NAME,
+        "discreet_titles": settings.DISCREET_TITLES,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
         "nav_section": request.path.strip("/").split("/", 1)[0],
     }

@@ -5,12 +5,15 @@ to start without a real secret key; `make run` supplies development values. Ever
 listed in the README's configuration table.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from diary.encryption import parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +40,9 @@ def env_int(name, default):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+if DEBUG and env_bool("DJANGO_HTTPS"):
+    # Debug pages show settings, request data and stack frames: never where real people are.
+    raise ImproperlyConfigured("DJANGO_DEBUG cannot be on together with DJANGO_HTTPS.")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (
     "django-insecure-local-development-only" if DEBUG else ""
@@ -50,6 +56,11 @@ if not DEBUG and (
         "DJANGO_DEBUG is off. Generate one with: python -c 'from django.core.management.utils "
         "import get_random_secret_key as k; print(k())'"
     )
+
+# Health data is encrypted with its own keys, separate from the secret key: comma-separated
+# Fernet keys, newest first (see diary/encryption.py). No key, no start: nothing is ever
+# written in plain text as a fallback.
+DIARY_ENCRYPTION_KEYS = parse_keys(os.environ.get("DIARY_ENCRYPTION_KEYS"))
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -66,22 +77,28 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
     "knowledge",
     "diary",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "pcb_site.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "pcb_site.middleware.TimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pcb_site.middleware.NullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the calm "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pcb_site.urls"
@@ -136,6 +153,12 @@ else:
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be empty; got {CACHE_URL!r}."
     )
 
+# The local-memory cache lives in one process, which is all the embedded default has; with
+# several app servers CACHE_URL points at Redis and django-axes' cache check applies.
+SILENCED_SYSTEM_CHECKS = (
+    ["axes.W001"] if CACHES["default"]["BACKEND"].endswith("LocMemCache") else []
+)
+
 # Argon2 first: the strongest hasher Django ships. The others stay so that old hashes still
 # verify and are upgraded on the next login.
 PASSWORD_HASHERS = [
@@ -152,6 +175,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a login for a locked-out account or client before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed logins and recovery-code attempts, counted in the cache (shared through Redis when
+# there are several app servers). Either an account or a client is locked out after 5
+# failures, for 15 minutes after the last one.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "diary.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "pcb_site.middleware.client_ip"
+# How many proxies in front of the app append to X-Forwarded-For. 0: trust only the
+# socket's address, so a client cannot dodge a limit with a forged header.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -159,6 +204,11 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions live in the database (cached when a shared cache exists) so any app server can
 # serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A session ends after this many minutes without a request (every request renews it), so a
+# phone left unlocked does not keep the diary open.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -183,6 +233,8 @@ STORAGES = {
         )
     },
 }
+# /favicon.ico and other files browsers expect at the root.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Tests and `runserver` without collectstatic: let WhiteNoise find files in the app folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
@@ -202,10 +254,21 @@ if HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "same-origin": no other site ever learns which page someone came from. Not "no-referrer":
-# with it, browsers send `Origin: null` on every form POST, and Django's CSRF origin check
-# (rightly) refuses the request.
-SECURE_REFERRER_POLICY = "same-origin"
+# No page ever tells any site, ours included, where a person came from. Browsers then send
+# `Origin: null` on form posts; pcb_site.middleware.NullOriginMiddleware accounts for it.
+SECURE_REFERRER_POLICY = "no-referrer"
+CSRF_FAILURE_VIEW = "pcb_site.views.csrf_failure"
+# Only what the app uses; everything else a page could ask the browser for is off.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+        "usb", "web-share", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -246,9 +309,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_RATES": {"triage": TRIAGE_RATE_LIMIT},
-    # How many proxies in front of the app append to X-Forwarded-For. 0: trust only the
-    # socket's address, so a client cannot dodge the rate limit with a forged header.
-    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -265,12 +326,25 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The name people see in the header and the browser tab. Neutral by default, so that a tab
-# list or a lock screen reveals nothing about bleeding or sex.
-SITE_NAME = os.environ.get("SITE_NAME", "Harbour")
+# list or a lock screen reveals nothing about bleeding or sex; page titles are only this
+# name unless DISCREET_TITLES is turned off.
+SITE_NAME = os.environ.get("SITE_NAME", "").strip() or "Harbour"
+DISCREET_TITLES = env_bool("DISCREET_TITLES", default=True)
+# "Leave quickly" replaces the page with this neutral site.
+QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "").strip() or "https://www.bbc.co.uk/weather"
+if not QUICK_EXIT_URL.startswith("https://"):
+    raise ImproperlyConfigured("QUICK_EXIT_URL must be an https:// address.")
 
+# Every handler drops query strings from logged addresses: a filter of the diary or a
+# search could say something about someone's health.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "pcb_site.logging.RedactQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
 }

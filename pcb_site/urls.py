@@ -8,6 +8,8 @@ from pcb_site import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("accounts/", include("diary.accounts.urls")),
     path("learn/", include("knowledge.urls")),
     path("check/", knowledge_views.check, name="check"),

@@ -1,11 +1,4 @@
-"""
-WSGI config for pcb_site project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""WSGI entry point for gunicorn: `gunicorn pcb_site.wsgi`."""
 
 import os
 
@@ -14,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcb_site.settings")
 
 application = get_wsgi_application()
+
+# Refuse to serve with keys that cannot read the stored diary (see diary/encryption.py).
+from diary.encryption import verify_keys_read_stored_data  # noqa: E402
+
+verify_keys_read_stored_data()

@@ -11,3 +11,5 @@ os.environ.setdefault(
 )
 # live_server and sync Playwright share one thread with the ORM in browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# A test-only encryption key (never used anywhere else).
+os.environ.setdefault("DIARY_ENCRYPTION_KEYS", "PeVCyXv6Knm1Yzra_lRmVg3my7Bmmf-InSEdoEItVY0=")

@@ -8,6 +8,8 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Lock now" and the quick exit: end the session at once, then ask for the password.
+    path("lock/", auth_views.LogoutView.as_view(next_page="login"), name="lock"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",

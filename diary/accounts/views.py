@@ -3,9 +3,12 @@
 Log in, log out and change password are Django's own views (see urls.py).
 """
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -44,10 +47,23 @@ def recovery_code(request):
     return render(request, "registration/recovery_code.html", {"code": code})
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this when an account or a client is locked out."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)
+
+
 @sensitive_post_parameters("recovery_code", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def recover(request):
     form = RecoveryForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        # The recovery code is a second password: the same lockout as the login form.
+        credentials = {"username": request.POST.get("username", "")}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
+        if not form.is_valid() and form.user is None and "recovery_code" in form.errors:
+            user_login_failed.send(sender=RecoveryForm, credentials=credentials, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
