@@ -6,7 +6,6 @@ import sys
 
 
 def main():
-    """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pcb_site.settings")
     try:
         from django.core.management import execute_from_command_line
@@ -16,7 +15,13 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
-    execute_from_command_line(sys.argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A setting is wrong: say which and how to fix it, without a stack trace.
+        sys.exit(f"Configuration error: {error}")
 
 
 if __name__ == "__main__":

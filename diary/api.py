@@ -7,6 +7,8 @@ the signed-in person: someone else's episode is a 404, never a 403, so an id rev
 
 import datetime
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -399,8 +401,20 @@ class TokenView(ObtainAuthToken):
         responses={
             200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
             400: OpenApiResponse(description="Missing fields, or wrong username or password."),
+            429: OpenApiResponse(description="Too many failed attempts: locked for a while."),
         },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
+        # The same lockout as the login form (django-axes, per account and per client).
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        credentials = {"username": username if isinstance(username, str) else ""}
+        if not AxesProxyHandler.is_allowed(request._request, credentials):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            detail = _("Too many attempts that did not work. Try again in {minutes} minutes.")
+            return Response(
+                {"detail": detail.format(minutes=minutes)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(minutes * 60)},
+            )
         return super().post(request, *args, **kwargs)

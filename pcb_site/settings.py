@@ -346,5 +346,6 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        "markdown_it": {"level": "WARNING"},
     },
 }

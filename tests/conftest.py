@@ -41,6 +41,16 @@ def collected_static(django_db_blocker):
     call_command("collectstatic", "--noinput", "--clear", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no lockout or throttle left by another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def live_server(request, collected_static):
     """pytest-django's live server, but with static files served by WhiteNoise from the
@@ -68,10 +78,10 @@ def browser_context_args(browser_context_args):
 def screenshot(page):
     """Save a full-page screenshot under test-artifacts/screenshots/ for a person to look at."""
 
-    def take(name):
+    def take(name, full_page=True):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

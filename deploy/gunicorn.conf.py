@@ -1,0 +1,11 @@
+# gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py pcb_site.wsgi`
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+timeout = 30
+# Access log without the query string (%(U)s is the path only), without the referrer and
+# without the user agent: a diary filter or a search must never end up in a log file.
+accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'

@@ -1,0 +1,80 @@
+"""Leave quickly, in real Chromium: one tap or Esc three times, and Back shows no diary."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NEUTRAL = "https://www.bbc.co.uk/weather"
+PRIVATE_NOTE = "the quiet lighthouse"
+
+
+@pytest.fixture
+def in_the_diary(live_server, page, member, password):
+    from diary.models import Episode, Profile
+
+    Profile.objects.create(user=member, basics_offered=True)
+    episode = Episode.objects.create(
+        owner=member,
+        occurred_at=timezone.now() - datetime.timedelta(hours=3),
+        amount="light",
+        notes=PRIVATE_NOTE,
+        assessment_level="routine",
+        assessment_reasons=["unexplained_bleeding"],
+        assessment_rules_version="1",
+    )
+    # The neutral site, served locally: the test machine has no internet.
+    page.route(
+        NEUTRAL + "**",
+        lambda route: route.fulfill(
+            content_type="text/html", body="<title>Weather</title><h1>Weather forecast</h1>"
+        ),
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(member.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/diary/")
+    page.goto(f"{live_server.url}/diary/{episode.pk}/")
+    expect(page.locator(".notes")).to_have_text(PRIVATE_NOTE)
+    return page
+
+
+def assert_left_and_back_shows_no_diary(page, live_server):
+    expect(page).to_have_url(NEUTRAL)
+    expect(page.get_by_role("heading", name="Weather forecast")).to_be_visible()
+    page.go_back()
+    page.wait_for_load_state()
+    assert PRIVATE_NOTE not in page.content()
+    assert "/diary/" not in page.url or "login" in page.url
+    page.goto(live_server.url + "/diary/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/diary/")
+
+
+def test_one_tap_leaves_and_back_does_not_show_the_diary(in_the_diary, live_server, screenshot):
+    page = in_the_diary
+    button = page.get_by_role("link", name="Leave quickly")
+    expect(button).to_be_visible()
+    expect(button).to_be_in_viewport()
+    screenshot("quick-exit-before", full_page=False)
+    button.click()
+    assert_left_and_back_shows_no_diary(page, live_server)
+
+
+def test_escape_three_times_leaves_too(in_the_diary, live_server):
+    page = in_the_diary
+    for _ in range(3):
+        page.keyboard.press("Escape")
+    assert_left_and_back_shows_no_diary(page, live_server)
+
+
+def test_without_javascript_it_is_a_plain_link(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.route(NEUTRAL + "**", lambda route: route.fulfill(content_type="text/html", body="ok"))
+    page.goto(live_server.url + "/learn/")
+    page.get_by_role("link", name="Leave quickly").click()
+    expect(page).to_have_url(NEUTRAL)
+    context.close()
