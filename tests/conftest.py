@@ -100,3 +100,45 @@ def member(django_user_model):
     user = django_user_model.objects.create_user(username="robin", password=PASSWORD)
     user.plain_recovery_code = issue_recovery_code(user)
     return user
+
+
+def episode_values(moment=None, **changes):
+    """A light episode with nothing else, as diary.services.log_episode takes it."""
+    import datetime
+
+    from django.utils import timezone
+
+    return {
+        "occurred_at": moment or timezone.now() - datetime.timedelta(hours=1),
+        "amount": "light",
+        "clots": "none",
+        "still_bleeding": False,
+        "pain_during_sex": "none",
+        "pain_after": "none",
+        "faint": False,
+        "symptoms": [],
+        "pregnancy": "no",
+        "first_intercourse": False,
+        "partner_blood": False,
+        "non_consensual": False,
+        **changes,
+    }
+
+
+def stored_episode(owner, days_ago=0, level="routine", **fields):
+    """An episode written straight to the database with a given level (no assessment)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from diary.models import Episode
+
+    fields.setdefault("amount", "light")
+    return Episode.objects.create(
+        owner=owner,
+        occurred_at=timezone.now() - datetime.timedelta(days=days_ago, hours=1),
+        assessment_level=level,
+        assessment_reasons=["unexplained_bleeding"],
+        assessment_rules_version="1",
+        **fields,
+    )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from diary import services
 from diary.models import Profile
+from tests.conftest import episode_values
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(datetime.datetime(2026, 8, 31, 21, 30))
@@ -20,26 +21,8 @@ def known(member):
     )
 
 
-def values(moment, **changes):
-    return {
-        "occurred_at": moment,
-        "amount": "light",
-        "clots": "none",
-        "still_bleeding": False,
-        "pain_during_sex": "none",
-        "pain_after": "none",
-        "faint": False,
-        "symptoms": [],
-        "pregnancy": "no",
-        "first_intercourse": False,
-        "partner_blood": False,
-        "non_consensual": False,
-        **changes,
-    }
-
-
 def log(owner, moment, **changes):
-    episode, _ = services.log_episode(owner, values(moment, **changes))
+    episode, _ = services.log_episode(owner, episode_values(moment, **changes))
     return episode
 
 
@@ -122,7 +105,7 @@ def test_unknown_menopause_counts_as_unsure(member):
 def test_unknown_anticoagulants_count_as_not_taken_and_are_named_to_refine(member, known):
     known.anticoagulants = ""
     known.save()
-    result = services.assess(member, values(NOW))
+    result = services.assess(member, episode_values(NOW))
     assert result["level"] == "routine"
     assert "anticoagulants" in result["refine"]
 
@@ -158,8 +141,8 @@ def test_repeating_a_client_id_returns_the_first_episode(member, known):
     import uuid
 
     client_id = uuid.uuid4()
-    first, created = services.log_episode(member, values(NOW), client_id=client_id)
-    again, created_again = services.log_episode(member, values(NOW), client_id=client_id)
+    first, created = services.log_episode(member, episode_values(NOW), client_id=client_id)
+    again, created_again = services.log_episode(member, episode_values(NOW), client_id=client_id)
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     assert member.episodes.count() == 1

@@ -1,11 +1,9 @@
 """A second person never sees, changes or learns of the first person's diary."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
-from diary.models import Episode, Profile
+from diary.models import Profile
+from tests.conftest import stored_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -13,15 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def owners_episode(member):
     Profile.objects.create(user=member, year_of_birth=1980, country="GB")
-    return Episode.objects.create(
-        owner=member,
-        occurred_at=timezone.now() - datetime.timedelta(days=1),
-        amount="moderate",
-        notes="private note of robin",
-        assessment_level="routine",
-        assessment_reasons=["unexplained_bleeding"],
-        assessment_rules_version="1",
-    )
+    return stored_episode(member, days_ago=1, amount="moderate", notes="private note of robin")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Health data is encrypted at rest: a raw database file or dump shows none of it, keys
 rotate without losing anything, and bad keys stop the app before it serves anyone."""
 
-import datetime
 import io
 import os
 import shutil
@@ -13,11 +12,10 @@ import pytest
 from cryptography.fernet import Fernet
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
 from diary import services
 from diary.models import Episode, Profile
-from tests.conftest import REPO
+from tests.conftest import REPO, episode_values
 
 CANARY_NOTE = "Canary note: the lilac umbrella by the blue door"
 # Chosen values that appear nowhere else in the database.
@@ -88,7 +86,10 @@ def test_pg_dump_holds_no_note_or_chosen_value(member):
     if not shutil.which("pg_dump"):
         pytest.fail("pg_dump is missing: install postgresql-client")
     Profile.objects.create(user=member, contraception="copper_iud", year_of_birth=1987)
-    services.log_episode(member, episode_values(notes=CANARY_NOTE, colour="dark_red"))
+    services.log_episode(
+        member,
+        episode_values(notes=CANARY_NOTE, colour="dark_red", symptoms=["itching_or_burning"]),
+    )
     settings_dict = connection.settings_dict
     dump = subprocess.run(
         [
@@ -112,24 +113,6 @@ def test_pg_dump_holds_no_note_or_chosen_value(member):
         assert value.encode() not in dump.stdout, value
 
 
-def episode_values(**changes):
-    return {
-        "occurred_at": timezone.now() - datetime.timedelta(hours=1),
-        "amount": "moderate",
-        "clots": "none",
-        "still_bleeding": False,
-        "pain_during_sex": "none",
-        "pain_after": "none",
-        "faint": False,
-        "symptoms": ["itching_or_burning"],
-        "pregnancy": "no",
-        "first_intercourse": False,
-        "partner_blood": False,
-        "non_consensual": False,
-        **changes,
-    }
-
-
 @pytest.mark.django_db
 def test_key_rotation_and_reencrypt_keep_every_episode_readable(member):
     from django.core.management import call_command
@@ -139,7 +122,13 @@ def test_key_rotation_and_reencrypt_keep_every_episode_readable(member):
         Profile.objects.create(user=member, contraception="copper_iud", year_of_birth=1987)
         for number in range(7):
             services.log_episode(
-                member, episode_values(notes=f"note {number} ✓ ünïcode", colour="brown")
+                member,
+                episode_values(
+                    amount="moderate",
+                    symptoms=["itching_or_burning"],
+                    notes=f"note {number} ✓ ünïcode",
+                    colour="brown",
+                ),
             )
         before = {
             e.pk: (e.notes, e.amount, e.colour, e.symptoms, e.assessment_level)

@@ -6,21 +6,13 @@ import re
 import pytest
 from django.utils import timezone
 
-from diary.models import Episode, Profile
+from diary.models import Profile
+from tests.conftest import stored_episode
 
 pytestmark = pytest.mark.django_db
 
 
-def make(owner, days_ago, level="routine", amount="light", **fields):
-    return Episode.objects.create(
-        owner=owner,
-        occurred_at=timezone.now() - datetime.timedelta(days=days_ago),
-        amount=amount,
-        assessment_level=level,
-        assessment_reasons=["unexplained_bleeding"],
-        assessment_rules_version="1",
-        **fields,
-    )
+make = stored_episode
 
 
 @pytest.fixture

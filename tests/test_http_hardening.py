@@ -1,26 +1,17 @@
 """Security headers and cookies on a public page, a diary page and the API."""
 
-import datetime
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from diary.models import Episode
+from tests.conftest import stored_episode
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def episode(member):
-    return Episode.objects.create(
-        owner=member,
-        occurred_at=timezone.now() - datetime.timedelta(hours=1),
-        amount="light",
-        assessment_level="routine",
-        assessment_reasons=["unexplained_bleeding"],
-        assessment_rules_version="1",
-    )
+    return stored_episode(member)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from diary import services
 from diary.models import Episode, RecoveryCode
-from tests.conftest import REPO
+from tests.conftest import REPO, episode_values
 
 pytestmark = pytest.mark.django_db
 
@@ -64,22 +64,7 @@ def test_every_promise_on_the_page_has_a_test(client):
 
 
 def log(owner, **changes):
-    values = {
-        "occurred_at": timezone.now() - datetime.timedelta(hours=1),
-        "amount": "light",
-        "clots": "none",
-        "still_bleeding": False,
-        "pain_during_sex": "none",
-        "pain_after": "none",
-        "faint": False,
-        "symptoms": [],
-        "pregnancy": "no",
-        "first_intercourse": False,
-        "partner_blood": False,
-        "non_consensual": False,
-        **changes,
-    }
-    return services.log_episode(owner, values)[0]
+    return services.log_episode(owner, episode_values(**changes))[0]
 
 
 # Promise: "No email address, phone number or real name."

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 STRONG_KEY = "k8#v2Lq!x9Zr@4tWm7Nf$3hYp6Bd*1Gs%5Jc&0Ru^8Ea(2Ki)9Ho-Vy"
@@ -38,12 +40,15 @@ def test_debug_is_off_unless_set():
     assert result.stdout.strip() == "False"
 
 
-def test_check_deploy_is_clean_with_https_switched_on():
+@pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/0"])
+def test_check_deploy_is_clean_with_https_switched_on(cache_url):
     result = run_django(
         ["check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="example.org",
         DJANGO_HTTPS="1",
+        DJANGO_NUM_PROXIES="1",
+        CACHE_URL=cache_url,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
