@@ -5,6 +5,7 @@ top). Level is shown by row and shape as well as colour, so it does not rely on 
 """
 
 import datetime
+from collections import Counter
 
 from django.utils import formats, timezone
 
@@ -44,30 +45,25 @@ def build(rows, now=None):
     def x_for(moment):
         return round(LEFT + (RIGHT - LEFT) * (moment - start).total_seconds() / span, 1)
 
+    local_rows = [(timezone.localtime(at), level) for at, level in rows]
     marks = [
         {
             "d": _shape(level, x_for(at), TOP + ROW * LEVELS.index(level) + ROW // 2),
             "css": level.replace("_", "-"),
-            "label": formats.date_format(timezone.localtime(at), "j M Y"),
+            "label": formats.date_format(at, "j M Y"),
         }
-        for at, level in rows
+        for at, level in local_rows
     ]
-    months = []
-    for month in _month_starts(start, now):
-        count = sum(
-            1
-            for at, _level in rows
-            if (timezone.localtime(at).year, timezone.localtime(at).month)
-            == (month.year, month.month)
-        )
-        months.append(
-            {
-                "x": max(LEFT, x_for(month)),
-                "label": formats.date_format(month, "M"),
-                "name": formats.date_format(month, "F Y"),
-                "count": count,
-            }
-        )
+    per_month = Counter((at.year, at.month) for at, _level in local_rows)
+    months = [
+        {
+            "x": max(LEFT, x_for(month)),
+            "label": formats.date_format(month, "M"),
+            "name": formats.date_format(month, "F Y"),
+            "count": per_month[(month.year, month.month)],
+        }
+        for month in _month_starts(start, now)
+    ]
     rows_y = [
         {"level": level, "y": TOP + ROW * i + ROW // 2, "css": level.replace("_", "-")}
         for i, level in enumerate(LEVELS)
