@@ -4,6 +4,7 @@ is a 404, never a 403 that would confirm it exists."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from diary.forms import LABELS, BasicsForm, EpisodeForm, HistoryFilterForm, Prof
 from diary.models import Episode
 from knowledge.care import care_card, result_context
 from knowledge.pages import all_pages
-from knowledge.triage import load_rules
+from pcb_site.forms import submitted
 
 PAGE_SIZE = 20
 # Pages that explain what was logged, beyond those the reasons point to.
@@ -75,7 +76,6 @@ def history(request):
             "months": months,
             "filter_form": filter_form,
             "filtered": bool(date_from or date_to),
-            "levels": load_rules()["levels"],
         },
     )
 
@@ -85,17 +85,14 @@ def history(request):
 def log(request):
     profile = services.get_profile(request.user)
     offer_basics = not profile.basics_offered and not (profile.year_of_birth and profile.menopause)
-    form = EpisodeForm(
-        request.POST if request.method == "POST" else None, year_of_birth=profile.year_of_birth
-    )
-    basics = (
-        BasicsForm(request.POST if request.method == "POST" else None) if offer_basics else None
-    )
+    form = EpisodeForm(submitted(request), year_of_birth=profile.year_of_birth)
+    basics = BasicsForm(submitted(request)) if offer_basics else None
     if request.method == "POST" and form.is_valid() and (basics is None or basics.is_valid()):
-        if basics is not None:
-            given = {k: v for k, v in basics.cleaned_data.items() if v not in (None, "")}
-            services.update_profile(profile, {**given, "basics_offered": True})
-        episode, _created = services.log_episode(request.user, form.values())
+        with transaction.atomic():  # the profile answers and the episode, or neither
+            if basics is not None:
+                given = {k: v for k, v in basics.cleaned_data.items() if v not in (None, "")}
+                services.update_profile(profile, {**given, "basics_offered": True})
+            episode, _created = services.log_episode(request.user, form.values())
         return redirect(episode)
     return render(request, "diary/log.html", {"form": form, "basics": basics})
 
@@ -175,7 +172,7 @@ def edit(request, pk):
     episode = _own_episode(request, pk)
     profile = services.get_profile(request.user)
     form = EpisodeForm(
-        request.POST if request.method == "POST" else None,
+        submitted(request),
         episode=episode,
         year_of_birth=profile.year_of_birth,
     )
@@ -201,7 +198,7 @@ def delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     current = services.get_profile(request.user)
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=current)
+    form = ProfileForm(submitted(request), instance=current)
     if request.method == "POST" and form.is_valid():
         services.update_profile(current, form.cleaned_data)
         messages.success(request, _("Your profile is saved."))

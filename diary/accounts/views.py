@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from diary.accounts.forms import ConfirmPasswordForm, RecoveryForm, SignupForm
 from diary.accounts.recovery import issue_recovery_code
+from pcb_site.forms import submitted
 
 # The plain code waits in the session only until the next page shows it, then it is gone.
 SESSION_KEY = "recovery_code_to_show"
@@ -32,7 +33,7 @@ def _show_new_code(request, user):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("account")
-    form = SignupForm(request.POST if request.method == "POST" else None)
+    form = SignupForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -56,7 +57,7 @@ def locked_out(request, original_response=None, credentials=None):
 @sensitive_post_parameters("recovery_code", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def recover(request):
-    form = RecoveryForm(request.POST if request.method == "POST" else None)
+    form = RecoveryForm(submitted(request))
     if request.method == "POST":
         # The recovery code is a second password: the same lockout as the login form.
         credentials = {"username": request.POST.get("username", "")}
@@ -84,7 +85,7 @@ def account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_recovery_code(request):
-    form = ConfirmPasswordForm(request.user, request.POST if request.method == "POST" else None)
+    form = ConfirmPasswordForm(request.user, submitted(request))
     if request.method == "POST" and form.is_valid():
         messages.success(request, _("Your old recovery code no longer works: save this new one."))
         return _show_new_code(request, request.user)
