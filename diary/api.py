@@ -8,7 +8,6 @@ the signed-in person: someone else's episode is a 404, never a 403, so an id rev
 import datetime
 
 from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from diary import services
+from diary.accounts.views import lockout_minutes
 from diary.forms import (
     CLOCK_SKEW,
     COLOUR_CHOICES,
@@ -410,7 +410,7 @@ class TokenView(ObtainAuthToken):
         username = request.data.get("username") if isinstance(request.data, dict) else None
         credentials = {"username": username if isinstance(username, str) else ""}
         if not AxesProxyHandler.is_allowed(request._request, credentials):
-            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            minutes = lockout_minutes()
             detail = _("Too many attempts that did not work. Try again in {minutes} minutes.")
             return Response(
                 {"detail": detail.format(minutes=minutes)},

@@ -128,14 +128,18 @@ def refining_facts(answers, unknown, level):
     return facts
 
 
-def assess(owner, values, exclude_id=None):
-    """Evaluate an episode's values with the profile and the history before it."""
-    profile = get_profile(owner)
+def _evaluate(owner, values, exclude_id=None):
+    """The rule table's answer for an episode, with the profile and the history before it."""
     history = history_before(owner, values["occurred_at"], exclude_id)
-    answers, unknown = answers_for(values, profile, history)
-    result = triage.evaluate(answers)
+    answers, unknown = answers_for(values, get_profile(owner), history)
+    return triage.evaluate(answers), answers, unknown
+
+
+def assess(owner, values, exclude_id=None):
+    """The answer and which unknown profile facts could change it, for showing an episode.
+    Saving needs only the answer (_evaluate): the extra evaluations are for the page."""
+    result, answers, unknown = _evaluate(owner, values, exclude_id)
     result["refine"] = refining_facts(answers, unknown, result["level"])
-    result["history"] = history
     return result
 
 
@@ -170,7 +174,7 @@ def log_episode(owner, values, client_id=None):
     for field in EPISODE_FIELDS:
         if field in values:
             setattr(episode, field, values[field])
-    _store_assessment(episode, assess(owner, values))
+    _store_assessment(episode, _evaluate(owner, values)[0])
     try:
         with transaction.atomic():
             episode.save()
@@ -186,7 +190,7 @@ def update_episode(episode, values):
         if field in values:
             setattr(episode, field, values[field])
     current = {field: getattr(episode, field) for field in EPISODE_FIELDS}
-    _store_assessment(episode, assess(episode.owner, current, exclude_id=episode.pk))
+    _store_assessment(episode, _evaluate(episode.owner, current, exclude_id=episode.pk)[0])
     episode.save()
     return episode
 

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from diary import selectors, services, timeline
@@ -37,8 +36,8 @@ FACT_NAMES = {
 
 
 def diary_page(view):
-    """Signed in, never cached (health pages must not sit in a shared or back cache)."""
-    return login_required(never_cache(view))
+    """Signed in. (Never cached: pcb_site.middleware.NoStoreMiddleware covers /diary/.)"""
+    return login_required(view)
 
 
 def _own_episode(request, pk):

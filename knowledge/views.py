@@ -1,7 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from knowledge import pages, triage
@@ -46,11 +45,11 @@ def search(request):
     return render(request, "knowledge/search.html", {"query": query, "results": results})
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def check(request):
     """The anonymous self-check. Answers come by POST so that they never appear in an
-    address, a browser history or a server log, and nothing is stored."""
+    address, a browser history or a server log, and nothing is stored. Never cached:
+    NoStoreMiddleware covers /check/."""
     if request.method == "GET":
         form = SelfCheckForm(initial={"country": country_from_request(request) or ""})
         return render(request, "knowledge/check.html", {"form": form})

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -41,17 +40,20 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
-@never_cache
 @login_required
 def recovery_code(request):
     code = request.session.pop(SESSION_KEY, None)
     return render(request, "registration/recovery_code.html", {"code": code})
 
 
+def lockout_minutes():
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when an account or a client is locked out."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)
+    context = {"lockout_minutes": lockout_minutes()}
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 @sensitive_post_parameters("recovery_code", "new_password1", "new_password2")
