@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from diary import selectors, services, timeline
@@ -36,8 +37,9 @@ FACT_NAMES = {
 
 
 def diary_page(view):
-    """Signed in. (Never cached: pcb_site.middleware.NoStoreMiddleware covers /diary/.)"""
-    return login_required(view)
+    """Signed in, and no posted value in an error report: every field here is health data.
+    (Never cached: pcb_site.middleware.NoStoreMiddleware covers /diary/.)"""
+    return login_required(sensitive_post_parameters()(view))
 
 
 def _own_episode(request, pk):

@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from knowledge import pages, triage
@@ -45,6 +46,7 @@ def search(request):
     return render(request, "knowledge/search.html", {"query": query, "results": results})
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def check(request):
     """The anonymous self-check. Answers come by POST so that they never appear in an

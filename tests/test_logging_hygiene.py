@@ -1,5 +1,6 @@
 """No health value, note or free text ever reaches a log line."""
 
+import contextlib
 import datetime
 import logging
 
@@ -103,3 +104,20 @@ def test_production_cannot_show_debug_pages():
     )
     assert result.returncode != 0
     assert "DJANGO_DEBUG cannot be on together with DJANGO_HTTPS" in result.stderr
+
+
+def test_error_reports_hide_every_posted_diary_and_self_check_value(rf, member):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    from diary.views import log
+    from knowledge.views import check
+
+    for view, path in ((log, "/diary/new/"), (check, "/check/")):
+        request = rf.post(path, {"notes": NOTE, "amount": "heavy"})
+        request.user = member
+        request._messages = None
+        # Only the marking the decorator leaves on the request matters here.
+        with contextlib.suppress(Exception):
+            view(request)
+        posted = SafeExceptionReporterFilter().get_post_parameters(request)
+        assert NOTE not in str(posted) and "heavy" not in str(posted), path
