@@ -9,20 +9,29 @@ PY := $(VENV)/bin/python
 DEV_KEY_FILE := .dev/diary-encryption-key
 DEV_ENV = DJANGO_DEBUG=1 DIARY_ENCRYPTION_KEYS=$$(cat $(DEV_KEY_FILE))
 
-.PHONY: run test lint format check-deploy clean
+.PHONY: run test lint typecheck migrations-check format clean
 
 run: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py reassess_diary
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The suite runs on every CPU (pytest-xdist's -n auto; PYTEST_ARGS="-n 0" for one process)
+# and reports coverage with the lines no test runs. The report has no threshold.
+test: lint typecheck migrations-check
+	$(PY) -m pytest -n auto --cov --cov-report=term-missing $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Type hints where the logic is: the rule evaluator, the services and the history reads.
+typecheck: $(VENV)/.dev-installed $(DEV_KEY_FILE)
+	$(DEV_ENV) $(VENV)/bin/mypy
+
+# Fails when a model changed without its migration.
+migrations-check: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
@@ -46,4 +55,4 @@ $(DEV_KEY_FILE): | $(VENV)/.runtime-installed
 	chmod 600 $@
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts .coverage .coverage.*

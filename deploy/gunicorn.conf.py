@@ -2,6 +2,8 @@
 import multiprocessing
 import os
 
+import gunicorn
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = 30
@@ -9,3 +11,8 @@ timeout = 30
 # without the user agent: a diary filter or a search must never end up in a log file.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+# gunicorn writes "Server: gunicorn" into every response and has no setting to leave it out
+# (its maintainers declined one: benoitc/gunicorn#825). Its HTTP code takes the value from
+# gunicorn.SERVER when the workers are loaded, after this file is read: blank, the header
+# names no software. tests/test_gunicorn_config.py holds this against a real gunicorn.
+gunicorn.SERVER = ""

@@ -7,7 +7,8 @@ the signed-in person: someone else's episode is a 404, never a 403, so an id rev
 
 import datetime
 
-from axes.handlers.proxy import AxesProxyHandler
+from django.db import IntegrityError, transaction
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -17,18 +18,24 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from diary import services
-from diary.accounts.views import lockout_minutes
-from diary.forms import (
-    CLOCK_SKEW,
+from diary import assessment, follow_up, offline_queue, services
+from diary.accounts.lockout import lockout_minutes, was_refused
+from diary.accounts.models import DeviceToken
+from diary.accounts.tokens import (
+    DeviceTokenAuthentication,
+    TooManyDevices,
+    issue_token,
+    revoke_token,
+)
+from diary.choices import (
     COLOUR_CHOICES,
     CONTRACEPTION_CHOICES,
     DURATION_CHOICES,
@@ -36,11 +43,13 @@ from diary.forms import (
     ONSET_CHOICES,
     SCREENING_CHOICES,
     SCREENING_RESULT_CHOICES,
-    validate_year_of_birth,
+    values_of,
 )
+from diary.forms import BasicsForm
 from diary.models import Episode
 from knowledge import triage
 from knowledge.api import ReasonSerializer, SymptomsField
+from knowledge.care import present
 from knowledge.emergency import COUNTRY_CODES
 from pcb_site.api_fields import (
     OffsetDateTimeField,
@@ -54,14 +63,9 @@ from pcb_site.api_fields import (
     StrictUUIDField,
 )
 
-
-def _values(choices):
-    return [value for value, _label in choices]
-
-
 # "still_bleeding" is a choice of the web form's duration question only; the API has the
 # still_bleeding flag for it (as the triage contract does).
-DURATIONS = [value for value in _values(DURATION_CHOICES) if value != "still_bleeding"]
+DURATIONS = [value for value in values_of(DURATION_CHOICES) if value != "still_bleeding"]
 
 
 # Episodes -------------------------------------------------------------------------------
@@ -81,15 +85,49 @@ def _flag():
     return StrictBooleanField(required=False, default=False)
 
 
+class FollowUpSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The answer to "Did you get it checked?" (diary.follow_up), validated as the web form
+    validates it."""
+
+    status = StrictChoiceField(
+        choices=follow_up.STATUSES,
+        help_text="not_yet closes the advice for its time frame (1 day after emergency or "
+        "urgent advice, 14 days after soon), then it is open again; booked and seen close it.",
+    )
+    booked_for = StrictDateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The date of the appointment, only with booked. Any date.",
+    )
+    finding = StrictChoiceField(
+        choices=follow_up.FINDINGS,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="What was found, only with seen.",
+    )
+    answered_at = serializers.DateTimeField(
+        read_only=True, help_text="Set by the server when the answer is saved."
+    )
+
+    def validate(self, attrs):
+        # .get: inside a PATCH, DRF skips a missing field instead of calling it required.
+        follow_up.validate_answer(
+            attrs.get("status"), attrs.get("booked_for"), attrs.get("finding")
+        )
+        return attrs
+
+
 class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
     """One episode. Names follow the triage contract where they overlap; defaults are the
     model's, so a PUT without a field resets it, and a PATCH changes only what it names."""
 
     id = serializers.UUIDField(read_only=True)
     occurred_at = OffsetDateTimeField()
-    onset = OptionalChoiceField(_values(ONSET_CHOICES), allow_null=True)
+    onset = OptionalChoiceField(values_of(ONSET_CHOICES), allow_null=True)
     amount = StrictChoiceField(choices=triage.CHOICES["amount"])
-    colour = OptionalChoiceField(_values(COLOUR_CHOICES))
+    colour = OptionalChoiceField(values_of(COLOUR_CHOICES))
     clots = _choice("clots", "none")
     duration = OptionalChoiceField(DURATIONS)
     still_bleeding = _flag()
@@ -98,6 +136,7 @@ class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
     faint = _flag()
     symptoms = SymptomsField(required=False, default=list)
     pregnancy = _choice("pregnancy", "no")
+    recent_procedure = _choice("recent_procedure", "none")
     first_intercourse = _flag()
     new_partner = _flag()
     condom_used = _flag()
@@ -112,23 +151,31 @@ class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
         allow_null=True,
         help_text="Made by the client when it first saves the episode (the offline queue): "
         "repeating a create with the same client_id returns the first episode. Set on "
-        "create only.",
+        "create only; made by the server when not sent. Every episode has one, and an "
+        "export carries it.",
     )
-    assessment = serializers.SerializerMethodField()
+    assessment = serializers.SerializerMethodField(
+        help_text="The current assessment, worked out again whenever the episode changes."
+    )
+    assessment_when_logged = serializers.SerializerMethodField(
+        help_text="What you were told when the episode was logged (a self-check saved to the "
+        "diary keeps the self-check's answer). The same as assessment for episodes logged "
+        "before this was kept."
+    )
+    follow_up = FollowUpSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Did you get it checked? null until answered. Sending an answer (PUT or "
+        "PATCH) records it as given now; null takes it back; leaving it out, in a PUT too, "
+        "keeps it. A PATCH of follow_up alone does not assess the episode again. Set after "
+        "the episode is created, not with it.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
     def validate_occurred_at(self, moment):
-        if moment > timezone.now() + CLOCK_SKEW:
-            raise serializers.ValidationError(_("This is in the future. Enter when it happened."))
-        if moment.year < 1900:
-            raise serializers.ValidationError(_("Check the year."))
-        year_of_birth = services.get_profile(self.context["request"].user).year_of_birth
-        if year_of_birth and moment.year < year_of_birth:
-            raise serializers.ValidationError(
-                _("This is before the year of birth in your profile. Check the date.")
-            )
-        return moment
+        profile = services.get_or_create_profile(self.context["request"].user)
+        return services.validate_occurred_at(moment, profile.year_of_birth)
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -137,9 +184,13 @@ class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
                 raise serializers.ValidationError(
                     {"client_id": [_("This is set when the episode is created, not after.")]}
                 )
+        elif attrs.get("follow_up") is not None:
+            raise serializers.ValidationError(
+                {"follow_up": [_("Answer this once the episode is saved, with a PATCH.")]}
+            )
         # The whole episode must make sense, also when a PATCH changes only part of it.
         current = self.instance
-        result = {f: getattr(current, f) for f in services.EPISODE_FIELDS} if current else {}
+        result = {f: getattr(current, f) for f in assessment.EPISODE_FIELDS} if current else {}
         result.update(attrs)
         if result.get("still_bleeding") and result.get("duration"):
             # The web form asks one question for both: a bleed that has not stopped has no
@@ -151,9 +202,17 @@ class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment(self, episode):
-        stored = services.stored_assessment(episode)
-        reasons = [{**reason, "message": _(reason["message"])} for reason in stored["reasons"]]
-        return AssessmentSerializer({**stored, "reasons": reasons}).data
+        return _assessment_data(assessment.stored_assessment(episode))
+
+    @extend_schema_field(AssessmentSerializer)
+    def get_assessment_when_logged(self, episode):
+        return _assessment_data(assessment.assessment_when_logged(episode))
+
+
+def _assessment_data(stored):
+    """The shape people see (knowledge.care.present), cut to the assessment's fields. The
+    country does not matter here: the assessment carries no number."""
+    return AssessmentSerializer(present(stored)).data
 
 
 class EpisodeFilterSerializer(serializers.Serializer):
@@ -310,7 +369,18 @@ class EpisodeList(OwnEpisodesMixin, generics.ListCreateAPIView):
 )
 class EpisodeDetail(OwnEpisodesMixin, generics.RetrieveUpdateDestroyAPIView):
     def perform_update(self, serializer):
-        services.update_episode(serializer.instance, serializer.validated_data)
+        values = dict(serializer.validated_data)
+        answering = "follow_up" in values
+        answer = values.pop("follow_up", None)
+        with transaction.atomic():
+            # The answer to "did you get it checked?" is nothing the rules read: alone, it
+            # does not assess the episode again.
+            if values or not answering:
+                services.update_episode(serializer.instance, values)
+            if answering and answer is None:
+                follow_up.clear_follow_up(serializer.instance)
+            elif answering:
+                follow_up.record_follow_up(serializer.instance, **answer)
 
     def perform_destroy(self, instance):
         services.delete_episode(instance)
@@ -326,38 +396,25 @@ class ProfileSerializer(StrictFieldsMixin, serializers.Serializer):
     year_of_birth = StrictIntegerField(required=False, allow_null=True, default=None)
     country = OptionalChoiceField(COUNTRY_CODES)
     menopause = OptionalChoiceField(triage.CHOICES["menopause"])
-    contraception = OptionalChoiceField(_values(CONTRACEPTION_CHOICES))
+    contraception = OptionalChoiceField(values_of(CONTRACEPTION_CHOICES))
     anticoagulants = OptionalChoiceField(["yes", "no"])
-    screening = OptionalChoiceField(_values(SCREENING_CHOICES))
+    screening = OptionalChoiceField(values_of(SCREENING_CHOICES))
     screening_last_date = StrictDateField(required=False, allow_null=True, default=None)
-    screening_last_result = OptionalChoiceField(_values(SCREENING_RESULT_CHOICES))
+    screening_last_result = OptionalChoiceField(values_of(SCREENING_RESULT_CHOICES))
 
     def validate_year_of_birth(self, year):
-        return validate_year_of_birth(year)
+        return services.validate_year_of_birth(year)
 
     def validate_screening_last_date(self, date):
-        if date and date > timezone.localdate():
-            raise serializers.ValidationError(
-                _("This is in the future. Enter the date it happened.")
-            )
-        return date
+        return services.validate_screening_last_date(date)
 
     def validate(self, attrs):
+        # The profile as a whole, also when a PATCH changes only part of it.
         result = {name: getattr(self.instance, name) for name in self.fields}
         result.update(attrs)
-        if result["screening"] == "never" and (
-            result["screening_last_date"] or result["screening_last_result"]
-        ):
-            raise serializers.ValidationError(
-                {
-                    "screening": [
-                        _(
-                            "You chose 'never', but also gave a date or result. "
-                            "Choose one or the other."
-                        )
-                    ]
-                }
-            )
+        services.validate_screening(
+            result["screening"], result["screening_last_date"], result["screening_last_result"]
+        )
         return attrs
 
 
@@ -378,7 +435,7 @@ class ProfileDetail(generics.RetrieveUpdateAPIView):
     serializer_class = ProfileSerializer
 
     def get_object(self):
-        return services.get_profile(self.request.user)
+        return services.get_or_create_profile(self.request.user)
 
     def perform_update(self, serializer):
         services.update_profile(serializer.instance, serializer.validated_data)
@@ -387,34 +444,307 @@ class ProfileDetail(generics.RetrieveUpdateAPIView):
 # Token ----------------------------------------------------------------------------------
 
 
-class TokenView(ObtainAuthToken):
-    """A token for clients that are not the browser. Wrong credentials get one message that
-    does not say whether the username or the password was wrong."""
+class TokenRequestSerializer(AuthTokenSerializer):
+    name = StrictCharField(
+        max_length=DeviceToken._meta.get_field("name").max_length,
+        required=False,
+        allow_blank=True,
+        help_text="What the person calls this device, shown on their account page.",
+    )
 
-    # No session: a signed-in browser asking for a token needs no CSRF dance, and a token is
-    # only ever given for a correct username and password.
-    authentication_classes = []
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    name = serializers.CharField()
+    expiry = serializers.DateTimeField(help_text="After this the token no longer works.")
+
+
+class TokenView(APIView):
+    """A token for one device that is not the browser (POST), and its revocation (DELETE).
+
+    Wrong credentials get one message that does not say whether the username or the password
+    was wrong. Each token expires (settings.API_TOKEN_DAYS) and can be revoked from the
+    account page; a new password revokes them all.
+    """
+
+    def get_authenticators(self):
+        # POST takes no session: a signed-in browser asking for a token needs no CSRF dance,
+        # and a token is only ever given for a correct username and password. DELETE takes
+        # only the token it revokes.
+        if self._method() == "POST":
+            return []
+        return [DeviceTokenAuthentication()]
+
+    def get_permissions(self):
+        return [AllowAny()] if self._method() == "POST" else [IsAuthenticated()]
+
+    def _method(self):
+        # The schema generator may ask with no request at all.
+        return getattr(self.request, "method", None)
 
     @extend_schema(
-        summary="Exchange a username and password for an API token",
-        request=AuthTokenSerializer,
+        summary="Exchange a username and password for an API token for one device",
+        request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
+            200: TokenSerializer,
             400: OpenApiResponse(description="Missing fields, or wrong username or password."),
+            403: OpenApiResponse(description="Too many devices: revoke one first."),
             429: OpenApiResponse(description="Too many failed attempts: locked for a while."),
         },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        # The same lockout as the login form (django-axes, per account and per client).
-        username = request.data.get("username") if isinstance(request.data, dict) else None
-        credentials = {"username": username if isinstance(username, str) else ""}
-        if not AxesProxyHandler.is_allowed(request._request, credentials):
-            minutes = lockout_minutes()
-            detail = _("Too many attempts that did not work. Try again in {minutes} minutes.")
-            return Response(
-                {"detail": detail.format(minutes=minutes)},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(minutes * 60)},
+        # The same lockout as the login form (diary/accounts/lockout.py, per account and per
+        # client): the sign-in backend counts the attempt before the password is checked and
+        # past the limit checks nothing; such a refusal is told as a lockout.
+        try:
+            return self.issue(request)
+        except serializers.ValidationError:
+            if not was_refused(request):
+                raise
+        minutes = lockout_minutes()
+        detail = _("Too many attempts that did not work. Try again in {minutes} minutes.")
+        return Response(
+            {"detail": detail.format(minutes=minutes)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(minutes * 60)},
+        )
+
+    def issue(self, request):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        name = serializer.validated_data.get("name", "").strip() or _("Unnamed device")
+        try:
+            device_token, token = issue_token(user, name)
+        except TooManyDevices:
+            detail = _(
+                "This account has too many devices signed in. Sign one out on your account "
+                "page, then try again."
             )
-        return super().post(request, *args, **kwargs)
+            return Response({"detail": detail}, status=status.HTTP_403_FORBIDDEN)
+        output = {"token": token, "name": device_token.name, "expiry": device_token.expiry}
+        return Response(TokenSerializer(output).data)
+
+    @extend_schema(
+        summary="Revoke the token this request is signed with",
+        request=None,
+        responses={204: None, 401: OpenApiResponse(description="No valid token was sent.")},
+    )
+    def delete(self, request, *args, **kwargs):
+        revoke_token(request.user, request.auth.digest)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Offline queue ---------------------------------------------------------------------------
+
+
+class OfflineKeySerializer(serializers.Serializer):
+    key_id = serializers.CharField(help_text="Send it with each sealed entry.")
+    jwk = serializers.DictField(help_text="The P-256 public key as a JWK (kty, crv, x, y).")
+
+
+class OfflineKeyView(APIView):
+    """The public key the browser seals queued entries to (diary/offline_queue.py)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="The public key that offline entries are sealed to",
+        responses={200: OfflineKeySerializer},
+        auth=[],
+    )
+    def get(self, request):
+        return Response(offline_queue.public_key())
+
+
+class CsrfSerializer(serializers.Serializer):
+    csrf_token = serializers.CharField(help_text="Send as the X-CSRFToken header.")
+    owner_tag = serializers.CharField(
+        allow_null=True,
+        help_text="Who is signed in, as the offline queue's opaque tag; null when no one is.",
+    )
+
+
+class CsrfView(APIView):
+    """A fresh CSRF token (it changes when someone signs in), and whose entries may be sent
+    now: the offline queue asks before it sends, since the page that queued an entry may be
+    long gone."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="A fresh CSRF token, and the offline queue's tag of who is signed in",
+        responses={200: CsrfSerializer},
+    )
+    def get(self, request):
+        signed_in = request.user.is_authenticated
+        return Response(
+            {
+                "csrf_token": get_token(request),
+                "owner_tag": offline_queue.owner_tag(request.user) if signed_in else None,
+            }
+        )
+
+
+class OfflineContextSerializer(serializers.Serializer):
+    owner_tag = serializers.CharField()
+    rules_version = serializers.CharField()
+    context = serializers.DictField(
+        help_text="The profile's answers in the rule table's terms and the count of episodes "
+        "in the last 6 months with the first one's time: what the log form's offline "
+        "evaluator needs, and nothing more."
+    )
+
+
+class OfflineContextView(APIView):
+    """For the diary's pages to prepare the log form for a moment without a connection
+    (the log form itself carries this in its markup)."""
+
+    @extend_schema(
+        summary="What the offline log form needs to know about you",
+        responses={200: OfflineContextSerializer, 403: NOT_SIGNED_IN},
+    )
+    def get(self, request):
+        return Response(offline_queue.page_data(request.user))
+
+
+class SealedEntrySerializer(StrictFieldsMixin, serializers.Serializer):
+    client_id = StrictUUIDField(help_text="The entry's client_id, as inside the sealed body.")
+    key_id = StrictCharField(max_length=64, help_text="From GET /api/v1/offline-key/.")
+    epk = StrictCharField(max_length=200, help_text="The ephemeral public key, base64url.")
+    iv = StrictCharField(max_length=64, help_text="The AES-GCM nonce, base64url.")
+    ciphertext = StrictCharField(max_length=100_000, help_text="The sealed entry, base64url.")
+
+
+class ShownAssessmentSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What the offline evaluator showed: a level, the codes of its reasons, the version of
+    the rule table it used."""
+
+    level = StrictChoiceField(choices=triage.LEVELS)
+    reasons = serializers.ListField(
+        child=StrictChoiceField(choices=[]), allow_empty=False, max_length=50
+    )
+    rules_version = serializers.RegexField(r"^[0-9A-Za-z.\-]{1,20}$")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = [rule["code"] for rule in triage.load_rules()["rules"]]
+        self.fields["reasons"].child.choices = codes
+
+    def validate_reasons(self, reasons):
+        return list(dict.fromkeys(reasons))
+
+
+# The log form's optional profile questions (diary.forms.BasicsForm), queued with an entry.
+BASICS = ("year_of_birth", "menopause")
+
+
+def _basics_errors(basics_form):
+    return {name: [str(e) for e in errors] for name, errors in basics_form.errors.items()}
+
+
+class SealedEpisodeView(APIView):
+    """Log an episode that waited, sealed, in the browser's offline queue."""
+
+    @extend_schema(
+        summary="Log an episode from the offline queue, sealed to the offline key",
+        request=SealedEntrySerializer,
+        responses={
+            201: EpisodeSerializer,
+            200: OpenApiResponse(
+                EpisodeSerializer,
+                description="An episode with this client_id exists already: the first one, "
+                "unchanged. The browser deletes the entry on 200 and 201.",
+            ),
+            400: OpenApiResponse(
+                description="The envelope is malformed (each bad field named); or the entry "
+                'cannot be opened ({"code": "unreadable"}); or the episode does not '
+                'validate: {"code": "invalid", "errors": the errors POST /api/v1/episodes/ '
+                'gives, "basics_errors", "entry": the opened episode and basics}, so that '
+                "the person can correct their own entry."
+            ),
+            403: NOT_SIGNED_IN,
+            409: OpenApiResponse(
+                description='{"code": "other_account"}: queued by another account; keep it.'
+            ),
+        },
+    )
+    def post(self, request):
+        envelope = SealedEntrySerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        client_id = envelope.validated_data["client_id"]
+        try:
+            opened = offline_queue.open_entry(
+                envelope.validated_data["key_id"],
+                envelope.validated_data["epk"],
+                envelope.validated_data["iv"],
+                envelope.validated_data["ciphertext"],
+                request.data["client_id"],
+            )
+        except offline_queue.Unreadable:
+            detail = _("This entry could not be opened. It stays on your phone.")
+            return Response({"code": "unreadable", "detail": detail}, status=400)
+        if not offline_queue.is_owner(request.user, opened.get("owner_tag")):
+            detail = _("This entry was saved by another account. Sign in to that one to send it.")
+            return Response({"code": "other_account", "detail": detail}, status=409)
+        existing = offline_queue.already_logged(request.user, client_id)
+        if existing is not None:
+            return Response(EpisodeSerializer(existing, context={"request": request}).data)
+        return self.log(request, client_id, opened)
+
+    def log(self, request, client_id, opened):
+        body = opened.get("episode")
+        body = dict(body) if isinstance(body, dict) else {}
+        shown_data = body.pop("assessment_when_logged", None)
+        serializer = EpisodeSerializer(data=body, context={"request": request})
+        errors = {} if serializer.is_valid() else dict(serializer.errors)
+        if serializer.is_valid() and serializer.validated_data.get("client_id") != client_id:
+            errors["client_id"] = [_("This is not the client_id of the sealed entry.")]
+        shown = None
+        if shown_data is not None:
+            shown_serializer = ShownAssessmentSerializer(data=shown_data)
+            if shown_serializer.is_valid():
+                shown = dict(shown_serializer.validated_data)
+            else:
+                errors["assessment_when_logged"] = [
+                    _("This is not an assessment the rules could give. Save the entry again.")
+                ]
+        profile = services.get_or_create_profile(request.user)
+        basics = opened.get("basics") if not profile.basics_offered else None
+        basics_form = None
+        if isinstance(basics, dict):
+            basics_form = BasicsForm({f"basics-{k}": v for k, v in basics.items() if k in BASICS})
+        if errors or (basics_form is not None and not basics_form.is_valid()):
+            return Response(
+                {
+                    "code": "invalid",
+                    "detail": _("Some answers need a change before this entry can be saved."),
+                    "errors": errors,
+                    "basics_errors": _basics_errors(basics_form) if basics_form else {},
+                    "entry": {"episode": opened.get("episode"), "basics": basics},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        values = dict(serializer.validated_data)
+        values.pop("client_id", None)
+        try:
+            with transaction.atomic():  # the profile answers and the episode, or neither
+                if basics_form is not None:
+                    given = {
+                        k: v for k, v in basics_form.cleaned_data.items() if v not in (None, "")
+                    }
+                    services.update_profile(profile, {**given, "basics_offered": True})
+                episode, created = offline_queue.log_sealed_episode(
+                    request.user, values, client_id, shown
+                )
+        except IntegrityError:
+            # The same entry sent twice at once (a page and Background Sync): the other copy
+            # was saved first. Read it outside the failed transaction, and answer as a retry.
+            episode = Episode.objects.get(owner=request.user, client_id=client_id)
+            created = False
+        return Response(
+            EpisodeSerializer(episode, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,124 +1,70 @@
-"""The log form, the profile form and the history filter.
-
-The wording of every choice is shared with the self-check (knowledge.forms), so the diary
-and the anonymous check speak the same language.
-"""
-
-import datetime
+"""The log form, the profile form and the history filter. What people choose from is in
+diary.choices and knowledge.choices."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from diary import services
+from diary.choices import (
+    CIRCUMSTANCE_CHOICES,
+    COLOUR_CHOICES,
+    CONTRACEPTION_CHOICES,
+    DURATION_CHOICES,
+    NOTES_MAX_LENGTH,
+    ONSET_CHOICES,
+    PREFER_NOT,
+    SCREENING_CHOICES,
+    SCREENING_RESULT_CHOICES,
+)
 from diary.models import Profile
-from knowledge.countries import country_choices
-from knowledge.forms import (
+from knowledge.choices import (
     AMOUNT_CHOICES,
-    CLOTS_CHOICES,
     MENOPAUSE_CHOICES,
-    PAIN_AFTER_CHOICES,
-    PAIN_DURING_CHOICES,
-    PREGNANCY_CHOICES,
+    PAIN_SHORT_CHOICES,
+    PROCEDURE_CHOICES,
     SYMPTOM_CHOICES,
     YES_NO,
 )
+from knowledge.countries import country_choices
+from knowledge.forms import shared_question
+from pcb_site.forms import radio_field
 
-NOTES_MAX_LENGTH = 2000
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SKEW = datetime.timedelta(minutes=5)
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-ONSET_CHOICES = [
-    ("during", _("During sex")),
-    ("within_hours", _("Within a few hours after")),
-    ("next_day", _("The next day")),
-]
-COLOUR_CHOICES = [
-    ("pink", _("Pink")),
-    ("bright_red", _("Bright red")),
-    ("dark_red", _("Dark red")),
-    ("brown", _("Brown")),
-]
-DURATION_CHOICES = [
-    ("under_an_hour", _("Less than an hour")),
-    ("a_few_hours", _("A few hours")),
-    ("about_a_day", _("About a day")),
-    ("longer", _("More than a day")),
-    ("still_bleeding", _("It has not stopped yet")),
-]
-CIRCUMSTANCE_CHOICES = [
-    ("first_intercourse", _("It was my first time, or one of my first few times")),
-    ("new_partner", _("A new partner")),
-    ("condom_used", _("We used a condom")),
-    ("lubricant_used", _("We used lubricant")),
-    ("partner_blood", _("I saw blood in my partner's semen or the condom")),
-    ("non_consensual", _("It was sex I did not agree to")),
-]
-CONTRACEPTION_CHOICES = [
-    ("none", _("None")),
-    ("combined_pill", _("Combined pill")),
-    ("progestogen_pill", _("Progestogen-only pill (mini pill)")),
-    ("copper_iud", _("Copper coil (IUD)")),
-    ("hormonal_iud", _("Hormonal coil (IUS)")),
-    ("implant", _("Implant")),
-    ("injection", _("Injection")),
-    ("ring", _("Vaginal ring")),
-    ("patch", _("Patch")),
-    ("condoms", _("Condoms only")),
-    ("other", _("Something else")),
-]
-SCREENING_CHOICES = [
-    ("had", _("I have had cervical screening")),
-    ("never", _("I have never had cervical screening")),
-]
-SCREENING_RESULT_CHOICES = [
-    ("normal", _("Normal")),
-    ("hpv_only", _("HPV found but cells normal: asked to come back in a year")),
-    ("abnormal", _("Not normal: changed cells, or sent for colposcopy")),
-    ("waiting", _("Still waiting for the result")),
-]
-PREFER_NOT = [("", _("Prefer not to say"))]
-
-# Everything a person can see on an episode, as (value, label) tables for display.
-LABELS = {
-    "amount": dict(AMOUNT_CHOICES),
-    "pain_during_sex": dict(PAIN_DURING_CHOICES),
-    "pain_after": dict(PAIN_AFTER_CHOICES),
-    "pregnancy": dict(PREGNANCY_CHOICES),
-    "clots": dict(CLOTS_CHOICES),
-    "onset": dict(ONSET_CHOICES),
-    "colour": dict(COLOUR_CHOICES),
-    "duration": dict(DURATION_CHOICES),
-    "symptoms": dict(SYMPTOM_CHOICES),
-    "circumstances": dict(CIRCUMSTANCE_CHOICES),
-}
-
-
-def _radio(label, choices, required=False, initial=None, help_text="", compact=False):
-    """Radio buttons as large tappable rows; `compact` puts short choices side by side."""
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        initial=initial,
-        help_text=help_text,
-        widget=forms.RadioSelect(attrs={"class": "compact"} if compact else None),
-    )
-
-
-PAIN_CHOICES = [
-    ("none", _("None")),
-    ("mild", _("Mild")),
-    ("moderate", _("Moderate")),
-    ("severe", _("Severe")),
-]
 
 
 class EpisodeForm(forms.Form):
-    """Essentials first (amount, pain, faint, pregnancy); the template puts the rest under
-    "More details". Optional questions start at their harmless answer, so a typical episode
-    needs only a few taps."""
+    """Essentials first (amount, pain, faint, pregnancy, a recent procedure), then when it
+    happened, already set to now; the template puts the rest under "More details". Optional
+    questions start at their harmless answer, so a typical episode needs only a few taps.
 
+    The date and time come after the essentials because a datetime-local box is up to seven
+    Tab stops (one per part, and the calendar button): before the amount, a keyboard user
+    had to cross all of them first."""
+
+    amount = radio_field(_("How much did you bleed?"), AMOUNT_CHOICES, required=True)
+    pain_during_sex = radio_field(
+        _("Pain during sex"),
+        PAIN_SHORT_CHOICES,
+        required=True,
+        initial="none",
+        help_text=_(
+            "Mild: sore, but you could carry on. Moderate: you wanted to stop. Severe: very bad."
+        ),
+        compact=True,
+    )
+    pain_after = shared_question("pain_after", required=True)
+    faint = radio_field(
+        _("Did you feel faint, dizzy or light-headed?"),
+        YES_NO,
+        required=True,
+        initial="no",
+        compact=True,
+    )
+    pregnancy = shared_question("pregnancy", required=True)
+    recent_procedure = radio_field(
+        _("Have you had any of these recently?"), PROCEDURE_CHOICES, required=True, initial="none"
+    )
     occurred_at = forms.DateTimeField(
         label=_("When did it happen?"),
         help_text=_("Already set to now. Change it if it was earlier."),
@@ -129,38 +75,11 @@ class EpisodeForm(forms.Form):
             "invalid": _("Enter a date and time, for example 2026-03-14 22:30."),
         },
     )
-    amount = _radio(_("How much did you bleed?"), AMOUNT_CHOICES, required=True)
-    pain_during_sex = _radio(
-        _("Pain during sex"),
-        PAIN_CHOICES,
-        True,
-        "none",
-        _("Mild: sore, but you could carry on. Moderate: you wanted to stop. Severe: very bad."),
-        compact=True,
-    )
-    pain_after = _radio(
-        _("Tummy or pelvic pain since the sex"),
-        PAIN_CHOICES,
-        True,
-        "none",
-        _("Severe means very bad, or getting worse."),
-        compact=True,
-    )
-    faint = _radio(
-        _("Did you feel faint, dizzy or light-headed?"), YES_NO, True, "no", compact=True
-    )
-    pregnancy = _radio(
-        _("Are you pregnant, or could you be?"),
-        [("no", _("No")), ("possible", _("Maybe")), ("yes", _("Yes"))],
-        True,
-        "no",
-        compact=True,
-    )
 
-    onset = _radio(_("When did the bleeding start?"), ONSET_CHOICES)
-    colour = _radio(_("What colour was it?"), COLOUR_CHOICES)
-    clots = _radio(_("Were there any clots (lumps of blood)?"), CLOTS_CHOICES, True, "none")
-    duration = _radio(_("How long did it last?"), DURATION_CHOICES)
+    onset = radio_field(_("When did the bleeding start?"), ONSET_CHOICES)
+    colour = radio_field(_("What colour was it?"), COLOUR_CHOICES)
+    clots = shared_question("clots", required=True)
+    duration = radio_field(_("How long did it last?"), DURATION_CHOICES)
     symptoms = forms.MultipleChoiceField(
         label=_("Any of these? Tick all that apply."),
         choices=SYMPTOM_CHOICES,
@@ -169,6 +88,10 @@ class EpisodeForm(forms.Form):
     )
     circumstances = forms.MultipleChoiceField(
         label=_("What was true this time? Tick all that apply."),
+        help_text=_(
+            "Tick the one about your partner's blood only if you are sure. "
+            "If you are not sure, leave it unticked."
+        ),
         choices=CIRCUMSTANCE_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -181,16 +104,39 @@ class EpisodeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    essentials = ("occurred_at", "amount", "pain_during_sex", "pain_after", "faint", "pregnancy")
+    essentials = (
+        "amount", "pain_during_sex", "pain_after", "faint", "pregnancy", "recent_procedure",
+        "occurred_at",
+    )  # fmt: skip
     details = ("onset", "colour", "clots", "duration", "symptoms", "circumstances", "notes")
+    # What to do when a question is left out, in the words of the question, instead of
+    # "This field is required." (occurred_at says it in its own error_messages).
+    required_messages = {
+        "amount": _("Choose how much you bled, even if it was only a little."),
+        "pain_during_sex": _("Choose how much it hurt during sex, or None."),
+        "pain_after": _("Choose how much pain you have had since the sex, or None."),
+        "faint": _("Choose Yes if you felt faint, dizzy or light-headed, or No if you did not."),
+        "pregnancy": _("Choose whether you are or could be pregnant: No, Maybe or Yes."),
+        "recent_procedure": _("Choose any of these you have had recently, or None of these."),
+        "clots": _("Choose whether there were clots, or No clots."),
+    }
 
     def __init__(self, *args, episode=None, year_of_birth=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.year_of_birth = year_of_birth
+        for name, message in self.required_messages.items():
+            self.fields[name].error_messages["required"] = message
         if episode is not None:
+            self.fields["occurred_at"].help_text = _(
+                "When this episode happened. Change it only if it is wrong."
+            )
             for name in (*self.essentials, "onset", "colour", "clots", "symptoms", "notes"):
                 self.initial[name] = getattr(episode, name)
-            self.initial["occurred_at"] = timezone.localtime(episode.occurred_at)
+            # To the minute, as the field shows it: seconds (a saved self-check has them) would
+            # make the time look changed on every save (changed_values).
+            self.initial["occurred_at"] = timezone.localtime(episode.occurred_at).replace(
+                second=0, microsecond=0
+            )
             self.initial["faint"] = "yes" if episode.faint else "no"
             self.initial["duration"] = (
                 "still_bleeding" if episode.still_bleeding else episode.duration
@@ -198,8 +144,26 @@ class EpisodeForm(forms.Form):
             self.initial["circumstances"] = [
                 name for name, _label in CIRCUMSTANCE_CHOICES if getattr(episode, name)
             ]
+            # The values shown ride along in hidden inputs, so that changed_values() knows
+            # what this person changed, not what another device changed meanwhile.
+            for field in self.fields.values():
+                field.show_hidden_initial = True
         else:
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0))
+
+    # The Episode fields each form field writes, where values() turns one into others.
+    WRITES = {
+        "duration": ("duration", "still_bleeding"),
+        "circumstances": tuple(name for name, _label in CIRCUMSTANCE_CHOICES),
+    }
+
+    def changed_values(self):
+        """values(), only those the person changed on this form (against what it showed):
+        two devices changing different fields at once do not undo each other."""
+        changed = set()
+        for name in self.changed_data:
+            changed.update(self.WRITES.get(name, (name,)))
+        return {name: value for name, value in self.values().items() if name in changed}
 
     def essential_fields(self):
         return [self[name] for name in self.essentials]
@@ -208,22 +172,14 @@ class EpisodeForm(forms.Form):
         return [self[name] for name in self.details]
 
     def clean_occurred_at(self):
-        moment = self.cleaned_data["occurred_at"]
-        if moment > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError(_("This is in the future. Enter when it happened."))
-        if self.year_of_birth and moment.year < self.year_of_birth:
-            raise forms.ValidationError(
-                _("This is before the year of birth in your profile. Check the date.")
-            )
-        if moment.year < 1900:
-            raise forms.ValidationError(_("Check the year."))
-        return moment
+        return services.validate_occurred_at(self.cleaned_data["occurred_at"], self.year_of_birth)
 
     def values(self):
         """The cleaned answers as Episode field values, for diary.services."""
         data = self.cleaned_data
         values = {name: data[name] for name in ("occurred_at", "amount", "pain_during_sex")}
         values |= {name: data[name] for name in ("pain_after", "pregnancy", "clots", "symptoms")}
+        values["recent_procedure"] = data["recent_procedure"]
         values |= {name: data[name] for name in ("onset", "colour", "notes")}
         values["faint"] = data["faint"] == "yes"
         values["still_bleeding"] = data["duration"] == "still_bleeding"
@@ -241,7 +197,7 @@ class BasicsForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    menopause = _radio(
+    menopause = radio_field(
         _("Have you been through the menopause?"), PREFER_NOT + MENOPAUSE_CHOICES, initial=""
     )
 
@@ -250,19 +206,29 @@ class BasicsForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_year_of_birth(self):
-        return validate_year_of_birth(self.cleaned_data.get("year_of_birth"))
+        return services.validate_year_of_birth(self.cleaned_data.get("year_of_birth"))
 
 
-def validate_year_of_birth(year):
-    if year is None:
-        return None
-    this_year = timezone.now().year
-    if not this_year - 120 <= year <= this_year - 10:
-        raise forms.ValidationError(
-            _("Enter a year between %(first)s and %(last)s."),
-            params={"first": this_year - 120, "last": this_year - 10},
-        )
-    return year
+class FactForm(forms.Form):
+    """One profile fact answered from an episode's page, where the advice had to assume it:
+    a year of birth, or whether periods have stopped. Either may be given alone."""
+
+    year_of_birth = forms.IntegerField(
+        label=_("Your year of birth"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    menopause = radio_field(
+        _("Have your periods stopped for good (no period for 12 months or more)?"),
+        [("yes", _("Yes")), ("no", _("No")), ("unsure", _("Not sure"))],
+        compact=True,
+    )
+
+    def clean_year_of_birth(self):
+        return services.validate_year_of_birth(self.cleaned_data.get("year_of_birth"))
+
+    def given(self):
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class ProfileForm(forms.ModelForm):
@@ -277,16 +243,18 @@ class ProfileForm(forms.ModelForm):
         help_text=_("So that we show the right emergency number."),
         required=False,
     )
-    menopause = _radio(_("Have you been through the menopause?"), PREFER_NOT + MENOPAUSE_CHOICES)
+    menopause = radio_field(
+        _("Have you been through the menopause?"), PREFER_NOT + MENOPAUSE_CHOICES
+    )
     contraception = forms.ChoiceField(
         label=_("Contraception"), choices=PREFER_NOT + CONTRACEPTION_CHOICES, required=False
     )
-    anticoagulants = _radio(
+    anticoagulants = radio_field(
         _("Do you take blood thinners?"),
         PREFER_NOT + YES_NO[::-1],
         help_text=_("For example warfarin, apixaban, rivaroxaban or heparin."),
     )
-    screening = _radio(_("Cervical screening (smear test)"), PREFER_NOT + SCREENING_CHOICES)
+    screening = radio_field(_("Cervical screening (smear test)"), PREFER_NOT + SCREENING_CHOICES)
     screening_last_date = forms.DateField(
         label=_("Date of your last screening"),
         help_text=_("Roughly is fine, for example the first of the month."),
@@ -294,7 +262,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date, for example 2024-05-01.")},
     )
-    screening_last_result = _radio(
+    screening_last_result = radio_field(
         _("Result of your last screening"), PREFER_NOT + SCREENING_RESULT_CHOICES
     )
 
@@ -314,25 +282,35 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = PREFER_NOT + list(country_choices())
+        # As on the episode form: only what the person changed is saved (changed_values).
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    # Checked together (services.validate_screening), so saved together.
+    SCREENING = ("screening", "screening_last_date", "screening_last_result")
+
+    def changed_values(self):
+        changed = set(self.changed_data)
+        if changed & set(self.SCREENING):
+            changed |= set(self.SCREENING)
+        return {name: self.cleaned_data[name] for name in changed}
 
     def clean_year_of_birth(self):
-        return validate_year_of_birth(self.cleaned_data.get("year_of_birth"))
+        return services.validate_year_of_birth(self.cleaned_data.get("year_of_birth"))
 
     def clean_screening_last_date(self):
-        date = self.cleaned_data.get("screening_last_date")
-        if date and date > timezone.localdate():
-            raise forms.ValidationError(_("This is in the future. Enter the date it happened."))
-        return date
+        return services.validate_screening_last_date(self.cleaned_data.get("screening_last_date"))
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("screening") == "never" and (
-            cleaned.get("screening_last_date") or cleaned.get("screening_last_result")
-        ):
-            self.add_error(
-                "screening",
-                _("You chose 'never', but also gave a date or result. Choose one or the other."),
+        try:
+            services.validate_screening(
+                cleaned.get("screening"),
+                cleaned.get("screening_last_date"),
+                cleaned.get("screening_last_result"),
             )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 

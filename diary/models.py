@@ -13,32 +13,11 @@ from diary.encryption import (
 )
 
 
-class RecoveryCode(models.Model):
-    """The one way back into an account, since we never ask for an email address.
-
-    Only a hash is kept (the same hasher as passwords), so a copy of the database cannot be
-    used to take over an account. Issuing a new code replaces the row, which is what makes
-    the old code stop working.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_code"
-    )
-    code_hash = models.CharField(max_length=256)
-    created_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("recovery code")
-
-    def __str__(self):
-        return f"recovery code of user {self.user_id}"
-
-
 class Profile(models.Model):
     """Context that rarely changes. Every field may stay empty: "prefer not to say".
 
     An empty field is unknown, and the assessment then errs towards more care (see
-    diary.services.answers_for). Every answer is encrypted at rest (diary.encryption).
+    diary.assessment.answers_for). Every answer is encrypted at rest (diary.encryption).
     """
 
     user = models.OneToOneField(
@@ -54,6 +33,15 @@ class Profile(models.Model):
     screening_last_result = EncryptedTextField(_("last screening result"), blank=True, default="")
     # The log form offers year of birth and menopause once; after that, only the profile page.
     basics_offered = models.BooleanField(default=False)
+    # Automatic deletion of episodes older than this many months (diary/your_data/
+    # retention.py); null: never. Plain, not encrypted: the scheduled job filters on it, and
+    # it says nothing about health.
+    auto_delete_months = models.PositiveSmallIntegerField(
+        _("delete episodes older than"),
+        null=True,
+        blank=True,
+        choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -61,7 +49,8 @@ class Profile(models.Model):
 
 
 class Episode(models.Model):
-    """One time someone bled after sex, with the assessment made when it was logged.
+    """One time someone bled after sex, with its assessment and what the person was told
+    when they logged it.
 
     Only what the history queries need stays plain: the owner, the time and the rules
     version. Every answer, the notes and the assessment are encrypted at rest.
@@ -71,8 +60,10 @@ class Episode(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
     )
-    # Made by the offline queue: repeating a create with the same client_id is a no-op.
-    client_id = models.UUIDField(null=True, blank=True, editable=False)
+    # Every episode has one, made by whoever logged it (the web form, the offline queue, an
+    # app through the API) or here: repeating a create with the same client_id is a no-op,
+    # and an import matches episodes by it.
+    client_id = models.UUIDField(default=uuid.uuid4, editable=False)
     occurred_at = models.DateTimeField(_("when"))
 
     onset = EncryptedTextField(_("when it started"), blank=True, default="")
@@ -86,12 +77,14 @@ class Episode(models.Model):
     faint = EncryptedBooleanField(_("felt faint"), default=False)
     symptoms = EncryptedJSONField(_("symptoms"), default=list, blank=True)
     pregnancy = EncryptedTextField(_("pregnancy"), default="no")
+    # Rules version 2. Episodes logged before it read "none": the question was not asked.
+    recent_procedure = EncryptedTextField(_("recent procedure"), default="none")
 
     first_intercourse = EncryptedBooleanField(_("first few times"), default=False)
     new_partner = EncryptedBooleanField(_("new partner"), default=False)
     condom_used = EncryptedBooleanField(_("condom used"), default=False)
     lubricant_used = EncryptedBooleanField(_("lubricant used"), default=False)
-    partner_blood = EncryptedBooleanField(_("blood in partner's semen or condom"), default=False)
+    partner_blood = EncryptedBooleanField(_("blood from partner, none from me"), default=False)
     non_consensual = EncryptedBooleanField(_("not consented to"), default=False)
 
     notes = EncryptedTextField(_("notes"), blank=True, default="")
@@ -99,6 +92,19 @@ class Episode(models.Model):
     assessment_level = EncryptedTextField()
     assessment_reasons = EncryptedJSONField(default=list)
     assessment_rules_version = models.CharField(max_length=10)
+    # What the person was told when they logged it, {"level", "reasons" (codes),
+    # "rules_version"}: the assessment above is worked out again on every change, and a
+    # self-check result saved to the diary may differ from the diary's own. Null for
+    # episodes logged before it was kept: read as the stored assessment, the best we know.
+    assessment_when_logged = EncryptedJSONField(null=True, blank=True)
+    # What the current assessment had to assume, stored with it so that a page never
+    # evaluates the rules again: {"reasons": {code: [unknown profile facts it fired on]},
+    # "refine": [unknown facts that could change the level]}. Null before it was kept.
+    assessment_assumptions = EncryptedJSONField(null=True, blank=True)
+    # Whether the person got checked (diary/follow_up.py): null until they answer, then
+    # {"status": "not_yet" | "booked" | "seen", "booked_for": "YYYY-MM-DD" or null,
+    #  "finding": ... or null, "answered_at": ISO datetime}.
+    follow_up = EncryptedJSONField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,167 +1,95 @@
 """The one place that writes diary data: log, edit and delete episodes, update the profile,
-and assess an episode against the rule table with the history before it."""
+and the validation the web forms and the API share. Every write that can move an answer
+keeps every episode's assessment current (diary.assessment.reassess), in one transaction."""
 
-import calendar
+import datetime
+import uuid
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from diary import assessment
+from diary.assessment import EPISODE_FIELDS, Values
 from diary.models import Episode, Profile
 from knowledge import triage
+from knowledge.triage import Answers, Result
 
-EPISODE_FIELDS = (
-    "occurred_at", "onset", "amount", "colour", "clots", "duration", "still_bleeding",
-    "pain_during_sex", "pain_after", "faint", "symptoms", "pregnancy", "first_intercourse",
-    "new_partner", "condom_used", "lubricant_used", "partner_blood", "non_consensual", "notes",
-)  # fmt: skip
-# Fields the rules read straight from the episode (the contract's names).
-TRIAGE_FIELDS = (
-    "amount", "clots", "still_bleeding", "pain_during_sex", "pain_after", "faint", "symptoms",
-    "pregnancy", "first_intercourse", "partner_blood", "non_consensual",
-)  # fmt: skip
-# England's screening intervals: every 3 years from 25 to 49, every 5 years from 50 to 64
-# (NHS, "When it's offered"). HPV found with normal cells: again in 1 year.
-SCREENING_YEARS_UNDER_50, SCREENING_YEARS_FROM_50, SCREENING_YEARS_HPV = 3, 5, 1
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
-def months_before(moment, months):
-    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
-    month_index = moment.month - 1 - months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+# Validation shared by the web forms and the API serializers, so that both say the same
+# thing about the same mistake. Each raises Django's ValidationError, which DRF turns into
+# a 400 naming the field.
 
 
-def get_profile(user):
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+def validate_occurred_at(
+    moment: datetime.datetime, year_of_birth: int | None = None
+) -> datetime.datetime:
+    if moment > timezone.now() + CLOCK_SKEW:
+        raise ValidationError(_("This is in the future. Enter when it happened."))
+    if moment.year < 1900:
+        raise ValidationError(_("Check the year."))
+    if year_of_birth and moment.year < year_of_birth:
+        raise ValidationError(
+            _("This is before the year of birth in your profile. Check the date.")
+        )
+    return moment
 
 
-def age_at(profile, moment):
-    """Age in the year of the episode; None when the year of birth is not given."""
-    if not profile.year_of_birth:
+def validate_year_of_birth(year: int | None) -> int | None:
+    if year is None:
         return None
-    return moment.year - profile.year_of_birth
+    this_year = timezone.now().year
+    if not this_year - 120 <= year <= this_year - 10:
+        raise ValidationError(
+            _("Enter a year between %(first)s and %(last)s."),
+            params={"first": this_year - 120, "last": this_year - 10},
+        )
+    return year
 
 
-def screening_status(profile, moment, age):
-    """The contract's cervical_screening value from what the profile says."""
-    if profile.screening == "never":
-        return "never"
-    if profile.screening_last_result == "abnormal":
-        return "abnormal"
-    if profile.screening != "had" or not profile.screening_last_date:
-        return "unknown"
-    if profile.screening_last_result == "hpv_only":
-        years = SCREENING_YEARS_HPV
-    elif age is not None and age >= 50:
-        years = SCREENING_YEARS_FROM_50
-    else:
-        years = SCREENING_YEARS_UNDER_50
-    due = profile.screening_last_date.replace(year=profile.screening_last_date.year + years)
-    if moment.date() > due:
-        return "overdue"
-    return "up_to_date" if profile.screening_last_result in ("normal", "hpv_only") else "unknown"
+def validate_screening_last_date(date: datetime.date | None) -> datetime.date | None:
+    if date and date > timezone.localdate():
+        raise ValidationError(_("This is in the future. Enter the date it happened."))
+    return date
 
 
-def history_before(owner, moment, exclude_id=None):
-    """previous_episodes_6_months and first_episode_days_ago as the contract defines them:
-    earlier episodes within 6 calendar months (the boundary included), and the days since
-    the first of them."""
-    earlier = Episode.objects.filter(
-        owner=owner, occurred_at__gte=months_before(moment, 6), occurred_at__lt=moment
-    )
-    if exclude_id is not None:
-        earlier = earlier.exclude(pk=exclude_id)
-    first = earlier.order_by("occurred_at").values_list("occurred_at", flat=True).first()
-    return {
-        "previous_episodes_6_months": earlier.count(),
-        "first_episode_days_ago": (moment - first).days if first else 0,
-    }
+def validate_screening(
+    screening: str | None, last_date: datetime.date | None, last_result: str | None
+) -> None:
+    """The profile's screening answers as a whole: "never" excludes a date or a result."""
+    if screening == "never" and (last_date or last_result):
+        raise ValidationError(
+            {
+                "screening": _(
+                    "You chose 'never', but also gave a date or result. Choose one or the other."
+                )
+            }
+        )
 
 
-def answers_for(values, profile, history):
-    """The rule table's input for one episode, and which profile facts were unknown.
-
-    Unknown facts err towards more care: the rules count an unknown age as 25 or over and
-    45 or over, but not as 16 or over; menopause unknown is "unsure"; screening unknown is
-    "unknown"; blood thinners unknown count as not taken (and the page says so).
-    """
-    moment = values["occurred_at"]
-    age = age_at(profile, moment)
-    unknown = []
-    if age is None:
-        unknown.append("year_of_birth")
-    if not profile.menopause:
-        unknown.append("menopause")
-    screening = screening_status(profile, moment, age)
-    if screening == "unknown":
-        unknown.append("cervical_screening")
-    if not profile.anticoagulants:
-        unknown.append("anticoagulants")
-    answers = {field: values[field] for field in TRIAGE_FIELDS}
-    answers.update(
-        age=age,
-        menopause=profile.menopause or "unsure",
-        cervical_screening=screening,
-        anticoagulants=profile.anticoagulants == "yes",
-        **history,
-    )
-    return answers, unknown
+def _set_values(episode: Episode, values: Values) -> Values:
+    """Copy the given fields onto the episode; all its fields, as the rules will read them.
+    A field left out keeps its current value, or the model's default on a new episode."""
+    for field in EPISODE_FIELDS:
+        if field in values:
+            setattr(episode, field, values[field])
+    return {field: getattr(episode, field) for field in EPISODE_FIELDS}
 
 
-# What each unknown fact could be, to see whether knowing it would change the answer.
-_ALTERNATIVES = {
-    "year_of_birth": ("age", [12, 20, 30, 50]),
-    "menopause": ("menopause", ["no", "yes"]),
-    "cervical_screening": ("cervical_screening", ["up_to_date", "overdue", "abnormal"]),
-    "anticoagulants": ("anticoagulants", [True]),
-}
+def log_episode(
+    owner: Any, values: Values, client_id: uuid.UUID | None = None, told: Result | None = None
+) -> tuple[Episode, bool]:
+    """Save a new episode, and assess it and every episode its time touches (a backdated
+    one changes the history of those after it). Returns (episode, created).
 
-
-def refining_facts(answers, unknown, level):
-    """The unknown profile facts that, once known, could change the level."""
-    facts = []
-    for fact in unknown:
-        field, options = _ALTERNATIVES[fact]
-        if any(triage.evaluate({**answers, field: o})["level"] != level for o in options):
-            facts.append(fact)
-    return facts
-
-
-def _evaluate(owner, values, exclude_id=None):
-    """The rule table's answer for an episode, with the profile and the history before it."""
-    history = history_before(owner, values["occurred_at"], exclude_id)
-    answers, unknown = answers_for(values, get_profile(owner), history)
-    return triage.evaluate(answers), answers, unknown
-
-
-def assess(owner, values, exclude_id=None):
-    """The answer and which unknown profile facts could change it, for showing an episode.
-    Saving needs only the answer (_evaluate): the extra evaluations are for the page."""
-    result, answers, unknown = _evaluate(owner, values, exclude_id)
-    result["refine"] = refining_facts(answers, unknown, result["level"])
-    return result
-
-
-def _store_assessment(episode, result):
-    episode.assessment_level = result["level"]
-    episode.assessment_reasons = [reason["code"] for reason in result["reasons"]]
-    episode.assessment_rules_version = result["rules_version"]
-
-
-def stored_assessment(episode):
-    """The assessment saved with an episode, with each reason's rule (message, source) from
-    the table. Codes are stable across table versions, so old episodes still read well."""
-    rules = {rule["code"]: rule for rule in triage.load_rules()["rules"]}
-    return {
-        "level": episode.assessment_level,
-        "reasons": [rules[code] for code in episode.assessment_reasons if code in rules],
-        "rules_version": episode.assessment_rules_version,
-    }
-
-
-def log_episode(owner, values, client_id=None):
-    """Save a new episode with its assessment. Returns (episode, created).
+    `told` is a triage.evaluate result the person has already seen, when they save a
+    self-check to the diary: the episode keeps it as what they were told, and its current
+    assessment never goes below it (assessment.more_urgent_result).
 
     With a client_id already used by this owner, returns the first episode unchanged: the
     offline queue may send the same episode twice.
@@ -170,37 +98,186 @@ def log_episode(owner, values, client_id=None):
         existing = Episode.objects.filter(owner=owner, client_id=client_id).first()
         if existing:
             return existing, False
-    episode = Episode(owner=owner, client_id=client_id)
-    for field in EPISODE_FIELDS:
-        if field in values:
-            setattr(episode, field, values[field])
-    _store_assessment(episode, _evaluate(owner, values)[0])
+    episode = Episode(owner=owner, client_id=client_id or uuid.uuid4())
+    _set_values(episode, values)
+    # Worked out for real by reassess below, with the whole diary, before anyone reads it.
+    episode.assessment_level, episode.assessment_reasons = "routine", []
+    if told:
+        episode.assessment_when_logged = {**assessment.as_stored(told), "floor": True}
     try:
         with transaction.atomic():
             episode.save()
+            assessment.reassess(owner, around=[episode.occurred_at])
     except IntegrityError:
         # Two copies raced past the check above: the other one won, return it.
-        return Episode.objects.get(owner=owner, client_id=client_id), False
+        return Episode.objects.get(owner=owner, client_id=episode.client_id), False
+    episode.refresh_from_db()
+    if not told:
+        # What the person is told now, and will see as "when you logged this" later on.
+        episode.assessment_when_logged = assessment.current_of(episode)
+        episode.save(update_fields=["assessment_when_logged"])
     return episode, True
 
 
-def update_episode(episode, values):
-    """Change an episode and assess it again, with the history before its (new) time."""
-    for field in EPISODE_FIELDS:
-        if field in values:
-            setattr(episode, field, values[field])
-    current = {field: getattr(episode, field) for field in EPISODE_FIELDS}
-    _store_assessment(episode, _evaluate(episode.owner, current, exclude_id=episode.pk)[0])
-    episode.save()
+def update_episode(episode: Episode, values: Values) -> Episode:
+    """Change an episode: only the fields given are written, so two people (or two devices)
+    changing different fields at once do not undo each other. Then every episode whose
+    history the old or the new time touches is assessed again. What the person was told
+    when they logged it stays as it was."""
+    moved_from = episode.occurred_at
+    changed = [field for field in EPISODE_FIELDS if field in values]
+    _set_values(episode, values)
+    update_fields = [*changed, "updated_at"]
+    if episode.assessment_when_logged is None:
+        # Logged before this was kept, so it reads as the stored assessment: keep that one
+        # before it is replaced.
+        episode.assessment_when_logged = assessment.current_of(episode)
+        update_fields.append("assessment_when_logged")
+    elif episode.assessment_when_logged.get("floor"):
+        # The self-check's answer held while its answers stood; the person has now changed
+        # them, so the diary decides from what they say (what they were told is kept).
+        episode.assessment_when_logged = {**episode.assessment_when_logged, "floor": False}
+        update_fields.append("assessment_when_logged")
+    with transaction.atomic():
+        episode.save(update_fields=update_fields)
+        assessment.reassess(episode.owner, around=[moved_from, episode.occurred_at])
+    episode.refresh_from_db()
     return episode
 
 
-def delete_episode(episode):
-    episode.delete()
+def delete_episode(episode: Episode) -> None:
+    with transaction.atomic():
+        episode.delete()
+        assessment.reassess(episode.owner, around=[episode.occurred_at])
 
 
-def update_profile(profile, values):
+def save_self_check(
+    owner: Any, answers: Answers, checked_at: datetime.datetime, client_id: uuid.UUID
+) -> tuple[Episode, dict[str, Any]]:
+    """A self-check result saved as a diary episode, with nothing to type again. What the
+    check said is kept as what the person was told, and the diary does not go below it
+    (log_episode's `told`). Answers that belong to the profile fill its gaps first, so the
+    diary's own assessment knows them too. Returns the episode and the facts filled in."""
+    values = {field: answers[field] for field in assessment.TRIAGE_FIELDS}
+    values["occurred_at"] = checked_at
+    with transaction.atomic():
+        profile = get_or_create_profile(owner)
+        filled = profile_gaps_from_check(profile, answers, checked_at)
+        if filled:
+            update_profile(profile, filled)
+        episode, _created = log_episode(
+            owner, values, client_id=client_id, told=triage.evaluate(answers)
+        )
+    return episode, filled
+
+
+def profile_gaps_from_check(
+    profile: Profile, answers: Answers, moment: datetime.datetime
+) -> dict[str, Any]:
+    """What a self-check being saved to the diary can add to an empty profile field, so
+    that nothing is typed twice: an age typed in, and a menopause or blood-thinner answer
+    the person chose. The check's starting answers ("no") may never have been read, so they
+    fill nothing, and nothing already in the profile is overwritten."""
+    gaps = {}
+    if profile.year_of_birth is None and answers.get("age") is not None:
+        gaps["year_of_birth"] = moment.year - answers["age"]  # the same age as age_at gives
+    if not profile.menopause and answers.get("menopause") in ("yes", "unsure"):
+        gaps["menopause"] = answers["menopause"]
+    if not profile.anticoagulants and answers.get("anticoagulants"):
+        gaps["anticoagulants"] = "yes"
+    return gaps
+
+
+def update_profile(profile: Profile, values: dict[str, Any]) -> Profile:
+    """Change only the fields given (a concurrent change to another field stands), then
+    assess every episode again: age, menopause, screening and blood thinners all count."""
     for field, value in values.items():
         setattr(profile, field, value)
-    profile.save()
+    with transaction.atomic():
+        profile.save(update_fields=[*values, "updated_at"])
+        assessment.reassess(profile.user)
     return profile
+
+
+def get_or_create_profile(user: Any) -> Profile:
+    profile, _created = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def delete_episodes_before(owner: Any, cutoff: datetime.datetime) -> int:
+    """Delete the owner's episodes that happened before `cutoff` (automatic deletion,
+    diary/your_data/retention.py), then assess again those whose history counted them.
+    Returns how many were deleted; sends no DELETE when there are none."""
+    with transaction.atomic():
+        old = Episode.objects.filter(owner=owner, occurred_at__lt=cutoff)
+        times = list(old.values_list("occurred_at", flat=True))
+        if not times:
+            return 0
+        old.delete()
+        assessment.reassess(owner, around=[min(times), max(times)])
+    return len(times)
+
+
+# Import ---------------------------------------------------------------------------------
+
+# The profile's answers: a profile with none of them has nothing an import could overwrite.
+PROFILE_ANSWERS = (
+    "year_of_birth", "country", "menopause", "contraception", "anticoagulants", "screening",
+    "screening_last_date", "screening_last_result",
+)  # fmt: skip
+
+
+def profile_has_answers(profile: Profile) -> bool:
+    return any(getattr(profile, field) not in (None, "") for field in PROFILE_ANSWERS)
+
+
+def import_diary(
+    owner: Any, profile_values: dict[str, Any], episodes: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Add a validated export (diary.your_data.importing) to the owner's diary, all of it or
+    nothing. Episodes whose client_id the owner already has are left as they are, so the
+    same file imported twice adds nothing. The profile is filled in only when the owner's
+    has no answers yet; otherwise the owner's own answers stand.
+
+    Each episode keeps what the person was told when they logged it, its follow-up and its
+    current assessment; then the whole diary is assessed again, so that the current
+    assessments account for the profile and the history they now sit in.
+
+    Returns {"created", "skipped", "profile": "filled" | "kept" | "none"}.
+    """
+    with transaction.atomic():
+        profile = get_or_create_profile(owner)
+        # As the profile API validates them: "" or None for "prefer not to say".
+        given = {field: profile_values[field] for field in PROFILE_ANSWERS}
+        if not any(value not in (None, "") for value in given.values()):
+            profile_outcome = "none"
+        elif profile_has_answers(profile):
+            profile_outcome = "kept"
+        else:
+            for field, value in given.items():
+                setattr(profile, field, value)
+            profile.basics_offered = profile.basics_offered or bool(
+                profile_values.get("basics_offered")
+            )
+            profile.save()
+            profile_outcome = "filled"
+        known = set(Episode.objects.filter(owner=owner).values_list("client_id", flat=True))
+        created = 0
+        for item in episodes:
+            if item["client_id"] in known:
+                continue
+            episode = Episode(owner=owner, client_id=item["client_id"])
+            _set_values(episode, item["values"])
+            current = item["assessment"]
+            episode.assessment_level = current["level"]
+            episode.assessment_reasons = current["reasons"]
+            episode.assessment_rules_version = current["rules_version"]
+            episode.assessment_assumptions = current.get("assumptions")
+            episode.assessment_when_logged = item["assessment_when_logged"]
+            episode.follow_up = item["follow_up"]
+            episode.save()
+            known.add(episode.client_id)
+            created += 1
+        if created or profile_outcome == "filled":
+            assessment.reassess(owner)
+    return {"created": created, "skipped": len(episodes) - created, "profile": profile_outcome}

@@ -1,32 +1,48 @@
 """The diary pages. Every query goes through the signed-in owner: another person's episode
 is a 404, never a 403 that would confirm it exists."""
 
+import json
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from diary import selectors, services, timeline
-from diary.forms import LABELS, BasicsForm, EpisodeForm, HistoryFilterForm, ProfileForm
+from diary import (
+    assessment,
+    encryption,
+    follow_up,
+    offline_queue,
+    selectors,
+    services,
+    timeline,
+)
+from diary.choices import LABELS
+from diary.forms import BasicsForm, EpisodeForm, FactForm, HistoryFilterForm, ProfileForm
 from diary.models import Episode
-from knowledge.care import care_card, result_context
-from knowledge.pages import all_pages
+from diary.your_data.retention import delete_old_episodes
+from knowledge.care import all_care_cards, care_card, country_from_request, present
+from knowledge.forms import SelfCheckForm
 from pcb_site.forms import submitted
 
 PAGE_SIZE = 20
-# Pages that explain what was logged, beyond those the reasons point to.
-PAGES_FOR_ANSWERS = {
-    "first_intercourse": "/learn/first-intercourse/",
-    "partner_blood": "/learn/partners-blood/",
-    "non_consensual": "/learn/non-consensual-sex/",
-    "pregnancy": "/learn/bleeding-in-pregnancy/",
-    "infection": "/learn/sexually-transmitted-infections/",
-    "vaginal_dryness": "/learn/vaginal-dryness-and-menopause/",
+# Said first in a reason that fired only because the fact is not known.
+ASSUMPTIONS = {
+    "year_of_birth": gettext_lazy("We don't know your age."),
+    "menopause": gettext_lazy("We don't know whether your periods have stopped."),
+    "cervical_screening": gettext_lazy("We don't know when you last had cervical screening."),
+    "anticoagulants": gettext_lazy("We don't know whether you take blood thinners."),
 }
 FACT_NAMES = {
     "year_of_birth": gettext_lazy("your year of birth"),
@@ -48,7 +64,8 @@ def _own_episode(request, pk):
 
 @diary_page
 def history(request):
-    profile = services.get_profile(request.user)
+    profile = services.get_or_create_profile(request.user)
+    delete_old_episodes(profile)  # automatic deletion, even if the scheduler missed a run
     filter_form = HistoryFilterForm(request.GET or None)
     date_from = date_to = None
     if filter_form.is_valid():
@@ -81,60 +98,121 @@ def history(request):
     )
 
 
+def _client_id(request):
+    """The log form's client_id: made here for a new form, kept from the post after that.
+    The offline queue sends an entry the form could not post with the same one, so an
+    episode the server saved just before the connection dropped is not saved twice."""
+    try:
+        return uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return None if request.method == "POST" else uuid.uuid4()
+
+
+def _offline_log_page(context, country):
+    """What the log form's script needs offline, none of it about the person: the key that
+    entries are sealed to, the care cards it shows, what it says of a question left out."""
+    required = {name: str(message) for name, message in EpisodeForm.required_messages.items()}
+    required["occurred_at"] = str(EpisodeForm.base_fields["occurred_at"].error_messages["required"])
+    return {
+        **context,
+        "offline_key": json.dumps(offline_queue.public_key()),
+        "required_messages": json.dumps(required),
+        "care_cards": all_care_cards(country),
+    }
+
+
 @diary_page
 @require_http_methods(["GET", "POST"])
 def log(request):
-    profile = services.get_profile(request.user)
+    profile = services.get_or_create_profile(request.user)
     offer_basics = not profile.basics_offered and not (profile.year_of_birth and profile.menopause)
     form = EpisodeForm(submitted(request), year_of_birth=profile.year_of_birth)
     basics = BasicsForm(submitted(request)) if offer_basics else None
+    client_id = _client_id(request)
     if request.method == "POST" and form.is_valid() and (basics is None or basics.is_valid()):
         with transaction.atomic():  # the profile answers and the episode, or neither
             if basics is not None:
                 given = {k: v for k, v in basics.cleaned_data.items() if v not in (None, "")}
                 services.update_profile(profile, {**given, "basics_offered": True})
-            episode, _created = services.log_episode(request.user, form.values())
+            episode, _created = services.log_episode(
+                request.user, form.values(), client_id=client_id
+            )
         return redirect(episode)
-    return render(request, "diary/log.html", {"form": form, "basics": basics})
+    context = {
+        "form": form,
+        "basics": basics,
+        "client_id": client_id or uuid.uuid4(),
+        "offline_page": json.dumps(offline_queue.page_data(request.user)),
+    }
+    return render(request, "diary/log.html", _offline_log_page(context, profile.country))
+
+
+@require_GET
+def offline_log(request):
+    """The log form as the service worker keeps it, for /diary/new/ opened with no
+    connection. It is the same for everyone and holds nothing about anyone: no account, no
+    CSRF token, no messages, no time filled in (its script fills in the time, a client_id and
+    whose entry it is, from what a signed-in page left on this phone)."""
+    form = EpisodeForm()
+    form.initial["occurred_at"] = None
+    context = {
+        "form": form,
+        "offline_shell": True,
+        "user": AnonymousUser(),
+        "messages": [],
+    }
+    country = country_from_request(request, from_language=True)
+    return render(request, "diary/log.html", _offline_log_page(context, country))
 
 
 @diary_page
 def detail(request, pk):
+    """The episode with its current advice, as stored (the rules are not evaluated here),
+    what was said when it was logged if that differs, and, where a reason rests on a fact
+    we do not know, that fact said first with the taps that answer it."""
     episode = _own_episode(request, pk)
-    profile = services.get_profile(request.user)
-    result = services.stored_assessment(episode)
-    result["pages"] = _pages_for(episode, result["reasons"])
-    values = {field: getattr(episode, field) for field in services.EPISODE_FIELDS}
-    refine = services.assess(request.user, values, exclude_id=episode.pk)["refine"]
+    profile = services.get_or_create_profile(request.user)
+    result = assessment.stored_assessment(episode)
+    shown = present(result, profile.country)
+    for reason in shown["reasons"]:
+        facts = result["assumed"].get(reason["code"], [])
+        if facts:
+            assumed = " ".join(str(ASSUMPTIONS[fact]) for fact in facts)
+            reason["message"] = f"{assumed} {reason['message']}"
+            reason["assumed"] = facts
+            # A form per reason, so that two reasons resting on the age have distinct ids.
+            reason["fact_form"] = FactForm(
+                auto_id=f"id_{reason['code']}_%s", initial={"menopause": profile.menopause}
+            )
+    then = None
+    if assessment.told_differs(episode):
+        then = care_card(assessment.assessment_when_logged(episode)["level"], profile.country)
     return render(
         request,
         "diary/detail.html",
         {
-            **result_context(result, profile.country),
+            **shown,
             "episode": episode,
+            "then_card": then,
             "answers": _answers_for_display(episode),
-            "refine": [FACT_NAMES[fact] for fact in refine],
+            "refine": [FACT_NAMES[fact] for fact in result["refine"]],
         },
     )
 
 
-def _pages_for(episode, reasons):
-    urls = [url for reason in reasons for url in reason["pages"]]
-    if episode.first_intercourse:
-        urls.append(PAGES_FOR_ANSWERS["first_intercourse"])
-    if episode.partner_blood:
-        urls.append(PAGES_FOR_ANSWERS["partner_blood"])
-    if episode.non_consensual:
-        urls.append(PAGES_FOR_ANSWERS["non_consensual"])
-    if episode.pregnancy != "no":
-        urls.append(PAGES_FOR_ANSWERS["pregnancy"])
-    if {"unusual_discharge", "itching_or_burning", "pain_passing_urine"} & set(episode.symptoms):
-        urls.append(PAGES_FOR_ANSWERS["infection"])
-    if "vaginal_dryness" in episode.symptoms:
-        urls.append(PAGES_FOR_ANSWERS["vaginal_dryness"])
-    urls.append("/learn/when-to-get-help/")
-    known = {page.url for page in all_pages().values()}
-    return [url for url in dict.fromkeys(urls) if url in known]
+@diary_page
+@require_http_methods(["POST"])
+def answer_fact(request, pk):
+    """Answer, from an episode's page, a profile fact its advice had to assume; every
+    episode is assessed again at once, and the page shows the new advice."""
+    episode = _own_episode(request, pk)
+    form = FactForm(request.POST)
+    if form.is_valid() and form.given():
+        services.update_profile(services.get_or_create_profile(request.user), form.given())
+        messages.success(request, _("Thank you. The advice below now counts your answer."))
+    else:
+        messages.error(request, _("We could not save that. Check it and try again."))
+    return redirect(f"{episode.get_absolute_url()}#why-title")
 
 
 def _answers_for_display(episode):
@@ -156,6 +234,9 @@ def _answers_for_display(episode):
         rows.append((_("How long"), LABELS["duration"]["still_bleeding"]))
     elif episode.duration:
         rows.append((_("How long"), LABELS["duration"][episode.duration]))
+    if episode.recent_procedure not in ("", "none"):
+        procedure = LABELS["recent_procedure"].get(episode.recent_procedure)
+        rows.append((_("Recently"), procedure))
     if episode.symptoms:
         symptoms = ", ".join(str(LABELS["symptoms"][s]) for s in episode.symptoms)
         rows.append((_("Symptoms"), symptoms))
@@ -171,14 +252,14 @@ def _answers_for_display(episode):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     episode = _own_episode(request, pk)
-    profile = services.get_profile(request.user)
+    profile = services.get_or_create_profile(request.user)
     form = EpisodeForm(
         submitted(request),
         episode=episode,
         year_of_birth=profile.year_of_birth,
     )
     if request.method == "POST" and form.is_valid():
-        services.update_episode(episode, form.values())
+        services.update_episode(episode, form.changed_values())
         messages.success(request, _("Saved. The advice was worked out again."))
         return redirect(episode)
     return render(request, "diary/edit.html", {"form": form, "episode": episode})
@@ -198,10 +279,90 @@ def delete(request, pk):
 @diary_page
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    current = services.get_profile(request.user)
+    current = services.get_or_create_profile(request.user)
     form = ProfileForm(submitted(request), instance=current)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(current, form.cleaned_data)
+        services.update_profile(current, form.changed_values())
         messages.success(request, _("Your profile is saved."))
         return redirect("diary")
     return render(request, "diary/profile.html", {"form": form})
+
+
+# A self-check result waiting in the session while its owner signs up or logs in. Encrypted
+# with the diary's key: the answers are health data, and sessions live in the database.
+PENDING_CHECK = "self_check_to_save"
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def save_check(request):
+    """Save a self-check result as a diary episode, with nothing to type again.
+
+    POST carries the answers from the result page (hidden fields, as it was never stored).
+    Signed in, it is saved at once. Otherwise it waits, encrypted, in the session, and the
+    person goes to sign-up (or log-in) with ?next= back here, where GET saves it.
+    """
+    if request.method == "POST":
+        form = SelfCheckForm(request.POST)
+        if (not form.is_valid() and not form.is_emergency()) or not form.answers()["amount"]:
+            messages.error(request, _("We could not read those answers. Please check again."))
+            return redirect("check")
+        pending = {
+            "answers": form.answers(),
+            "checked_at": timezone.now().isoformat(),
+            "client_id": str(uuid.uuid4()),
+        }
+        if not request.user.is_authenticated:
+            request.session[PENDING_CHECK] = encryption.encrypt(pending)
+            return redirect(f"{reverse('signup')}?next={reverse('diary_save_check')}")
+    else:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        token = request.session.pop(PENDING_CHECK, None)
+        if token is None:
+            return redirect("diary")
+        pending = encryption.decrypt(token)
+    episode, filled = services.save_self_check(
+        request.user,
+        pending["answers"],
+        parse_datetime(pending["checked_at"]),
+        uuid.UUID(pending["client_id"]),
+    )
+    if filled:
+        messages.success(
+            request,
+            _("Saved in your diary, and your answers from the check are in your profile now."),
+        )
+    else:
+        messages.success(request, _("Saved in your diary. You can add details or change it."))
+    return redirect(episode)
+
+
+@diary_page
+@require_http_methods(["GET", "POST"])
+def answer_follow_up(request, pk):
+    """Answer "Did you get it checked?" for an episode. The form is posted from the diary
+    home or the episode's page; this page of its own shows it with any mistake beside its
+    field, and is where the home links for open advice after the first."""
+    episode = _own_episode(request, pk)
+    form = follow_up.FollowUpForm(submitted(request), episode=episode)
+    came_from = "diary" if request.POST.get("from", request.GET.get("from")) == "diary" else ""
+    if request.method == "POST" and form.is_valid():
+        follow_up.record_follow_up(episode, **form.answer())
+        messages.success(
+            request,
+            _("Your answer is saved: %(outcome)s.")
+            % {"outcome": follow_up.outcome(episode.follow_up)},
+        )
+        return redirect("diary" if came_from else episode)
+    profile = services.get_or_create_profile(request.user)
+    return render(
+        request,
+        "diary/follow_up.html",
+        {
+            "episode": episode,
+            "card": care_card(episode.assessment_level, profile.country),
+            "follow_up_form": form,
+            "follow_up_from": came_from,
+        },
+    )

@@ -1,9 +1,8 @@
-"""The public triage API (shared/spec/triage-api.md) and the rule table as JSON.
+"""The public triage API (docs/triage-api.md) and the rule table as JSON.
 
 Nothing here is stored or logged: the answers live only for the length of the request.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -13,21 +12,20 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from knowledge import triage
-from knowledge.care import country_from_request
-from knowledge.emergency import emergency_number
+from knowledge.care import country_from_request, present
 from pcb_site.api_fields import (
     StrictBooleanField,
     StrictChoiceField,
     StrictFieldsMixin,
     StrictIntegerField,
 )
+from pcb_site.api_parsers import DepthLimitedJSONParser
+from pcb_site.rate_limits import ClientRateThrottle
 
 
 class SymptomsField(serializers.ListField):
@@ -65,6 +63,7 @@ class TriageInputSerializer(StrictFieldsMixin, serializers.Serializer):
     pregnancy = _choice("pregnancy", "no")
     menopause = _choice("menopause", "no")
     symptoms = SymptomsField(required=False, default=list)
+    recent_procedure = _choice("recent_procedure", "none")
     anticoagulants = StrictBooleanField(required=False, default=False)
     cervical_screening = _choice("cervical_screening", "unknown")
     first_intercourse = StrictBooleanField(required=False, default=False)
@@ -94,29 +93,7 @@ class TriageResultSerializer(serializers.Serializer):
     rules_version = serializers.CharField()
 
 
-def assess(answers, country=None):
-    """The contract's response for clean answers: the evaluator plus advice and number."""
-    result = triage.evaluate(answers)
-    levels = triage.load_rules()["levels"]
-    return {
-        "level": result["level"],
-        "reasons": [
-            {
-                "code": reason["code"],
-                "level": reason["level"],
-                "message": _(reason["message"]),
-                "source": reason["source"],
-            }
-            for reason in result["reasons"]
-        ],
-        "advice": _(levels[result["level"]]["advice"]),
-        "emergency_number": emergency_number(country),
-        "pages": result["pages"],
-        "rules_version": result["rules_version"],
-    }
-
-
-class AnyContentAsJSONParser(JSONParser):
+class AnyContentAsJSONParser(DepthLimitedJSONParser):
     """The contract is JSON in: a body sent without the JSON content type is still read as
     JSON, so that a mistake there gets a 400 naming the problem rather than a bare 415."""
 
@@ -134,8 +111,9 @@ class SessionWithoutCSRF(SessionAuthentication):
 class TriageView(APIView):
     authentication_classes = [SessionWithoutCSRF]
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, AnyContentAsJSONParser]
-    throttle_classes = [ScopedRateThrottle]
+    parser_classes = [DepthLimitedJSONParser, AnyContentAsJSONParser]
+    # TRIAGE_RATE_LIMIT per client, counted atomically (pcb_site/rate_limits.py).
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "triage"
 
     @extend_schema(
@@ -158,7 +136,9 @@ class TriageView(APIView):
     def post(self, request):
         serializer = TriageInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response(assess(serializer.validated_data, country_from_request(request)))
+        result = triage.evaluate(serializer.validated_data)
+        shown = present(result, country_from_request(request))
+        return Response(TriageResultSerializer(shown).data)
 
 
 class RulesView(APIView):

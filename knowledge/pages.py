@@ -15,6 +15,8 @@ import frontmatter
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
+from knowledge.triage import load_rules
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 # The order and names of the groups on /learn/, so a person finds their situation quickly.
@@ -43,8 +45,16 @@ class Source:
 
 @dataclass(frozen=True)
 class CareItem:
+    """One situation on a page's care card and how urgently to get help.
+
+    `rules` names the codes in rules.yaml that decide this situation, so a test can hold
+    the page to the levels the clinicians reviewed. It is empty for advice the self-check
+    does not ask about (for example, being in danger now).
+    """
+
     level: str
     when: str
+    rules: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Page:
     order: int
     keywords: tuple
     related: tuple
-    care_card: tuple
+    care_items: tuple  # the front matter's care_card: (CareItem, ...)
     sources: tuple
     review_note: str
     markdown: str
@@ -72,9 +82,9 @@ class Page:
     def care_levels(self):
         """Each level of the care card once, most urgent first, with its situations."""
         return [
-            (level, [item.when for item in self.care_card if item.level == level])
+            (level, [item.when for item in self.care_items if item.level == level])
             for level in CARE_LEVELS
-            if any(item.level == level for item in self.care_card)
+            if any(item.level == level for item in self.care_items)
         ]
 
 
@@ -91,7 +101,7 @@ def _page_from_file(path, language):
         order=int(meta.get("order", 0)),
         keywords=tuple(str(k) for k in meta.get("keywords") or ()),
         related=tuple(meta.get("related") or ()),
-        care_card=tuple(CareItem(i["level"], i["when"]) for i in meta.get("care_card") or ()),
+        care_items=_care_items(meta.get("care_card") or (), f"{language}/{path.stem}"),
         sources=tuple(
             Source(s["title"], s.get("publisher", ""), s["url"]) for s in meta["sources"]
         ),
@@ -99,6 +109,25 @@ def _page_from_file(path, language):
         markdown=post.content,
         html=_markdown.render(post.content),
     )
+
+
+def _care_items(items, name):
+    """The care card's items, refusing a rule code that rules.yaml does not have: a typo
+    would otherwise quietly stop the page being checked against the rules."""
+    codes = {rule["code"] for rule in load_rules()["rules"]}
+    card = []
+    for item in items:
+        rules = item.get("rules") or []
+        if not isinstance(rules, list):
+            raise ValueError(f"knowledge page {name}: care card `rules` must be a list of codes")
+        unknown = [code for code in rules if code not in codes]
+        if unknown:
+            raise ValueError(
+                f"knowledge page {name}: care card item {item['when']!r} names rule codes "
+                f"that are not in rules.yaml: {', '.join(map(str, unknown))}"
+            )
+        card.append(CareItem(item["level"], item["when"], tuple(rules)))
+    return tuple(card)
 
 
 @cache

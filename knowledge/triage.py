@@ -1,16 +1,28 @@
 """The red-flag evaluator: one episode's answers in, a care level and its reasons out.
 
 The rules themselves live in rules.yaml, so that a clinician can check them without reading
-code and the browser's offline mode (static/js/triage.js) can run the very same table. This
+code, and so that a browser can run the very same table offline: it is served as JSON at
+/api/v1/rules/, and static/js/triage.js evaluates it as this module does (the self-check
+without a connection; tests/browser/test_offline_triage.py holds the two together). This
 module only knows the small condition language and the tie-breaking in
-shared/spec/triage-api.md. It does not validate answers: the API serializer and the forms do
+docs/triage-api.md. It does not validate answers: the API serializer and the forms do
 that, and hand over clean values.
 """
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+# The shapes passed around, all plain dicts so that the table is JSON as it is:
+Answers = dict[str, Any]  # field -> value, in the contract's names (None: not known)
+Condition = dict[str, Any]  # a rule's `when`
+Rule = dict[str, Any]  # one entry of rules.yaml's `rules`
+Table = dict[str, Any]  # the whole of rules.yaml
+Reason = dict[str, Any]  # what a person reads for one rule (REASON_KEYS, maybe `sooner`)
+Result = dict[str, Any]  # level, reasons, pages, sooner, rules_version
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
 
@@ -33,6 +45,10 @@ CHOICES = {
     "symptoms": (
         "unusual_discharge", "itching_or_burning", "vaginal_dryness", "fever",
         "pelvic_pain", "bleeding_between_periods", "missed_period", "pain_passing_urine",
+        "being_sick", "shoulder_tip_pain", "sore_or_lump", "weight_loss", "bulge",
+    ),
+    "recent_procedure": (
+        "none", "coil_fitted", "cervix_treatment", "birth_or_pregnancy_loss", "hysterectomy",
     ),
 }  # fmt: skip
 FLAGS = (
@@ -54,6 +70,7 @@ DEFAULTS = {
     "pregnancy": "no",
     "menopause": "no",
     "symptoms": [],
+    "recent_procedure": "none",
     "anticoagulants": False,
     "cervical_screening": "unknown",
     "first_intercourse": False,
@@ -66,11 +83,12 @@ REQUIRED = ("age", "amount")
 
 LEVEL_KEYS = ("title", "action", "who", "when", "advice")
 RULE_KEYS = ("code", "level", "kind", "when", "message", "source", "source_url", "pages")
+OPTIONAL_RULE_KEYS = ("variants", "sooner")
 KINDS = ("red_flag", "fallback", "reassurance")
 REASON_KEYS = ("code", "level", "message", "source", "source_url", "pages")
 
 
-def level_rank(level):
+def level_rank(level: str) -> int:
     """0 for emergency up to 4 for self_care: sorting by rank puts the most urgent first."""
     try:
         return LEVELS.index(level)
@@ -78,7 +96,7 @@ def level_rank(level):
         raise ValueError(f"unknown level {level!r}") from None
 
 
-def more_urgent(a, b):
+def more_urgent(a: str | None, b: str | None) -> str | None:
     """The more urgent of two levels. None means "no level yet", so it folds over a history."""
     if a is None or b is None:
         return b if a is None else a
@@ -86,7 +104,7 @@ def more_urgent(a, b):
 
 
 @lru_cache(maxsize=8)
-def load_rules(path=None):
+def load_rules(path: Path | str | None = None) -> Table:
     """Parse and check the table once per process.
 
     A broken table must fail loudly on first use, naming the rule, rather than quietly
@@ -98,7 +116,7 @@ def load_rules(path=None):
     return table
 
 
-def _check_table(table):
+def _check_table(table: Any) -> None:
     if not isinstance(table, dict) or not isinstance(table.get("version"), str):
         raise ValueError("rules table: `version` must be a string")
     levels = table.get("levels")
@@ -111,7 +129,7 @@ def _check_table(table):
     rules = table.get("rules")
     if not isinstance(rules, list):
         raise ValueError("rules table: `rules` must be a list")
-    seen = set()
+    seen: set[str] = set()
     for number, rule in enumerate(rules, 1):
         name = rule.get("code", f"number {number}") if isinstance(rule, dict) else number
         try:
@@ -121,13 +139,23 @@ def _check_table(table):
         seen.add(rule["code"])
     if not any(rule["kind"] == "fallback" for rule in rules):
         raise ValueError("rules table: no fallback rule, so some answers would have no level")
+    for entry in table.get("answer_pages", []):
+        if not (isinstance(entry, dict) and set(entry) == {"when", "page"}):
+            raise ValueError("answer_pages: each entry has a `when` and a `page`, nothing else")
+        if not _is_page(entry["page"]):
+            raise ValueError(f"answer_pages: {entry['page']!r} is not a /learn/<slug>/ path")
+        _check_condition(entry["when"])
 
 
-def _check_rule(rule, seen):
+def _is_page(path: Any) -> bool:
+    return isinstance(path, str) and path.startswith("/learn/") and path.endswith("/")
+
+
+def _check_rule(rule: Any, seen: set[str]) -> None:
     if not isinstance(rule, dict):
         raise ValueError("must be a mapping")
     missing = [k for k in RULE_KEYS if k not in rule]
-    unknown = [k for k in rule if k not in RULE_KEYS]
+    unknown = [k for k in rule if k not in RULE_KEYS + OPTIONAL_RULE_KEYS]
     if missing or unknown:
         raise ValueError(f"missing {missing or 'nothing'}, unknown keys {unknown or 'none'}")
     if rule["code"] in seen:
@@ -139,16 +167,27 @@ def _check_rule(rule, seen):
     if not str(rule["source_url"]).startswith("https://"):
         raise ValueError("source_url must be an https:// address")
     pages = rule["pages"]
-    if not isinstance(pages, list) or not all(
-        isinstance(p, str) and p.startswith("/learn/") and p.endswith("/") for p in pages
-    ):
+    if not isinstance(pages, list) or not all(_is_page(p) for p in pages):
         raise ValueError("pages must be a list of /learn/<slug>/ paths")
     if rule["kind"] == "fallback" and rule["when"] != {"all": []}:
         raise ValueError("a fallback rule must always hold (when: {all: []})")
     _check_condition(rule["when"])
+    for variant in rule.get("variants", []):
+        if not isinstance(variant, dict) or set(variant) != {"when", "message"}:
+            raise ValueError("each variant must have `when` and `message`, nothing else")
+        if not (isinstance(variant["message"], str) and variant["message"].strip()):
+            raise ValueError("a variant's message must be text")
+        _check_condition(variant["when"])
+    sooner = rule.get("sooner")
+    if sooner is not None and not (
+        isinstance(sooner, dict)
+        and set(sooner) == {"when", "action"}
+        and all(isinstance(v, str) and v.strip() for v in sooner.values())
+    ):
+        raise ValueError("`sooner` must have a `when` and an `action`, both text")
 
 
-def _check_condition(cond):
+def _check_condition(cond: Any) -> None:
     bad = ValueError(f"bad condition {cond!r}")
     if not isinstance(cond, dict):
         raise bad
@@ -185,7 +224,7 @@ def _check_condition(cond):
         raise bad
 
 
-def _allowed(field, value):
+def _allowed(field: str, value: Any) -> bool:
     """Catches YAML reading an unquoted no as False, and typos in values."""
     if field in FLAGS:
         return isinstance(value, bool)
@@ -194,7 +233,31 @@ def _allowed(field, value):
     return isinstance(value, str) and value in CHOICES[field]
 
 
-def facts(answers):
+def asked_by(level: str, table: Table | None = None) -> tuple[set[str], set[str]]:
+    """The fields and the symptoms that the rules at `level` read, so that a form can ask
+    those questions first. `pain` is read from both pain questions."""
+    fields: set[str] = set()
+    symptoms: set[str] = set()
+
+    def walk(cond: Condition) -> None:
+        for key in ("all", "any"):
+            for part in cond.get(key, ()):
+                walk(part)
+        if "not" in cond:
+            walk(cond["not"])
+        if "field" in cond:
+            field = cond["field"]
+            fields.update(("pain_during_sex", "pain_after") if field == "pain" else (field,))
+            if field in LISTS:
+                symptoms.update([cond["has"]] if "has" in cond else cond["has_any"])
+
+    for rule in (table or load_rules())["rules"]:
+        if rule["level"] == level:
+            walk(rule["when"])
+    return fields, symptoms
+
+
+def facts(answers: Answers) -> Answers:
     """The answers with the spec's defaults and the derived `pain` filled in.
 
     A missing field takes its default, but an explicit None stays None: the diary uses it
@@ -208,8 +271,9 @@ def facts(answers):
     return result
 
 
-def holds(cond, known):
-    """Whether a condition is true. static/js/triage.js must give the same answer."""
+def holds(cond: Condition, known: Answers) -> bool:
+    """Whether a condition is true. Any other evaluator of this table (the browser's,
+    static/js/triage.js) must give the same answer for every condition."""
     if "all" in cond:
         return all(holds(part, known) for part in cond["all"])
     if "any" in cond:
@@ -229,13 +293,13 @@ def holds(cond, known):
     return any(_same(item, v) for item in value or () for v in wanted)
 
 
-def _same(a, b):
+def _same(a: Any, b: Any) -> bool:
     """Strict equality, like JavaScript's ===, so 1 never equals true in either evaluator."""
     return type(a) is type(b) and a == b
 
 
-def evaluate(answers, table=None):
-    """Decide how urgently to get care, as shared/spec/triage-api.md says.
+def evaluate(answers: Answers, table: Table | None = None) -> Result:
+    """Decide how urgently to get care, as docs/triage-api.md says.
 
     The level is the most urgent red flag that fires. When none at `soon` or above fires,
     a reassuring explanation (C1, C2) gives self_care, otherwise R1 gives routine; those
@@ -245,7 +309,7 @@ def evaluate(answers, table=None):
     rules = table["rules"]
     known = facts(answers)
 
-    def firing(kind):
+    def firing(kind: str) -> list[Rule]:
         return [rule for rule in rules if rule["kind"] == kind and holds(rule["when"], known)]
 
     chosen = firing("red_flag")
@@ -257,15 +321,54 @@ def evaluate(answers, table=None):
         for rule in deciders:
             level = more_urgent(level, rule["level"])
         chosen += [r for r in deciders if r["level"] == level]
+    # Never None here: load_rules refuses a table without an always-true fallback.
+    assert level is not None
     order = {rule["code"]: number for number, rule in enumerate(rules)}
     chosen.sort(key=lambda r: (level_rank(r["level"]), order[r["code"]]))
-    reasons = [{k: list(r[k]) if k == "pages" else r[k] for k in REASON_KEYS} for r in chosen]
-    # "When to get help" always comes last: it is the page every care card links to.
-    pages = [p for p in dict.fromkeys(p for r in reasons for p in r["pages"]) if p != HELP_PAGE]
-    pages.append(HELP_PAGE)
+    reasons = [reason_for(rule, known) for rule in chosen]
     return {
         "level": level,
         "reasons": reasons,
-        "pages": pages,
+        "pages": pages_for(reasons, known, table),
+        "sooner": sooner_for(reasons, level),
         "rules_version": table["version"],
     }
+
+
+def pages_for(reasons: Iterable[Reason], known: Answers, table: Table | None = None) -> list[str]:
+    """The pages to read next: those of the reasons, then those about the answers
+    (`answer_pages`), each once, and "When to get help" last, the page every care card
+    links to. The self-check, the API and the diary all take their pages from here."""
+    answer_pages = (table or load_rules()).get("answer_pages", [])
+    pages = [page for reason in reasons for page in reason["pages"]]
+    pages += [entry["page"] for entry in answer_pages if holds(entry["when"], known)]
+    return [page for page in dict.fromkeys(pages) if page != HELP_PAGE] + [HELP_PAGE]
+
+
+def sooner_for(reasons: Iterable[Reason], level: str) -> dict[str, str] | None:
+    """The sooner time frame and action of the first reason at `level` that has one: it
+    speaks for the care card. A reason below the level never does (today beats a week)."""
+    return next((r["sooner"] for r in reasons if r["level"] == level and "sooner" in r), None)
+
+
+def would_change(answers: Answers, field: str, options: Sequence[Any], level: str) -> bool:
+    """Whether knowing `field` (unknown now) could change the level: the answer is
+    evaluated with each plausible value in turn."""
+    return any(evaluate({**answers, field: option})["level"] != level for option in options)
+
+
+# Ages either side of every age in the rules (13, 16, 25, 45), to test an unknown age.
+AGES_TO_TRY = (12, 15, 20, 30, 50)
+
+
+def reason_for(rule: Rule, known: Answers) -> Reason:
+    """What the person reads for one rule, given the facts (see `facts`): the first
+    variant's message that fits them, and the sooner time frame if the rule has one."""
+    reason = {key: list(rule[key]) if key == "pages" else rule[key] for key in REASON_KEYS}
+    for variant in rule.get("variants", ()):
+        if holds(variant["when"], known):
+            reason["message"] = variant["message"]
+            break
+    if "sooner" in rule:
+        reason["sooner"] = dict(rule["sooner"])
+    return reason

@@ -1,13 +1,20 @@
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from knowledge import pages, triage
-from knowledge.care import all_care_cards, care_card, country_from_request, result_context
+from knowledge import handover, pages, triage
+from knowledge.care import (
+    all_care_cards,
+    care_card,
+    country_from_request,
+    country_name,
+    present,
+)
 from knowledge.countries import country_choices
-from knowledge.emergency import emergency_numbers
+from knowledge.emergency import COUNTRY_CODES, emergency_numbers
 from knowledge.forms import SelfCheckForm
 
 MAX_QUERY_LENGTH = 100
@@ -25,7 +32,7 @@ def page(request, slug):
     found = pages.get_page(slug, _language())
     if found is None:
         raise Http404("No such page")
-    country = country_from_request(request)
+    country = country_from_request(request, from_language=True)
     related = [p for s in found.related if (p := pages.get_page(s, _language()))]
     context = {
         "page": found,
@@ -40,24 +47,129 @@ def page(request, slug):
     return render(request, "knowledge/page.html", context)
 
 
+# A search reads and changes nothing, so it needs no CSRF token; without one, the pages that
+# hold the search form (/learn/) set no cookie and stay cacheable, and a page kept open for
+# hours never answers a search with "form expired". knowledge.handover refuses a search
+# posted from another site.
+@csrf_exempt
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """The words come by POST so that they never appear in an address, and so never in a
+    browser's history or a server log, and are answered at the plain visit the POST
+    redirects to (knowledge/handover.py), so that they are not kept with the history entry
+    either. NoStoreMiddleware keeps the results out of every cache. An old bookmark or link
+    with ?q= is sent to the bare address and its empty form: answering it would keep such
+    addresses working and in use, and the words on screen in the address bar."""
+    if request.method == "POST":
+        return handover.hand_over(request, ["q"])
+    if request.GET:
+        return redirect("learn_search")
+    posted = handover.take(request)
+    query = posted.get("q", "").strip()[:MAX_QUERY_LENGTH] if posted else ""
     results = pages.search(query, _language()) if query else []
-    return render(request, "knowledge/search.html", {"query": query, "results": results})
+    response = render(request, "knowledge/search.html", {"query": query, "results": results})
+    return handover.forget(request, response)
 
 
+# Like the search, the self-check changes and keeps nothing: no CSRF token, so that the copy
+# of its form that the service worker keeps (fetched without cookies, its token stale) is
+# answered when it is posted once the connection is back. knowledge.handover refuses a form
+# posted from another site.
+@csrf_exempt
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def check(request):
     """The anonymous self-check. Answers come by POST so that they never appear in an
-    address, a browser history or a server log, and nothing is stored. Never cached:
-    NoStoreMiddleware covers /check/."""
-    if request.method == "GET":
-        form = SelfCheckForm(initial={"country": country_from_request(request) or ""})
-        return render(request, "knowledge/check.html", {"form": form})
-    form = SelfCheckForm(request.POST)
-    if not form.is_valid():
-        return render(request, "knowledge/check.html", {"form": form})
-    country = form.cleaned_data["country"] or None
-    context = result_context(triage.evaluate(form.answers()), country)
-    return render(request, "knowledge/check_result.html", {**context, "country": country})
+    address, a browser history or a server log, and are answered at the plain visit the POST
+    redirects to (knowledge/handover.py); nothing is stored. Never cached: NoStoreMiddleware
+    covers /check/.
+
+    No missing or mistyped answer holds back an emergency: when the answers that are valid
+    already make it one, the result is shown whatever else is wrong."""
+    detected = country_from_request(request, from_language=True)
+    # Only a guess when it comes from the browser's language (static/js/offline-check.js
+    # then keeps a country remembered earlier rather than this one).
+    guessed = detected is not None and country_from_request(request) is None
+    if request.method == "POST":
+        return handover.hand_over(request, list(SelfCheckForm.base_fields))
+    posted = handover.take(request)
+    if posted is None:
+        form = SelfCheckForm(initial={"country": detected or ""})
+        return render(request, "knowledge/check.html", _form_context(form, detected, guessed))
+    return handover.forget(request, _answer(request, SelfCheckForm(posted), detected, guessed))
+
+
+def _answer(request, form, detected, guessed):
+    valid = form.is_valid()
+    answers = form.answers()
+    result = triage.evaluate(answers)
+    if not valid and result["level"] != "emergency":
+        return render(request, "knowledge/check.html", _form_context(form, detected, guessed))
+    country = form.cleaned_data.get("country") or None
+    unknown = []
+    if answers["age"] is None and triage.would_change(
+        answers, "age", triage.AGES_TO_TRY, result["level"]
+    ):
+        unknown.append("age")
+    context = {
+        **present(result, country),
+        "country": country,
+        "answers": form.hidden_answers(),
+        "unknown": unknown,
+        "can_save": answers["amount"] is not None,
+        "refine_form": SelfCheckForm(initial={"country": country or ""}),
+    }
+    return render(request, "knowledge/check_result.html", context)
+
+
+def _form_context(form, country, guessed):
+    # The emergency card gives the banner its number before a single answer is given.
+    return {
+        "form": form,
+        "card": care_card("emergency", country),
+        "country_guessed": guessed,
+        **_offline_context(),
+    }
+
+
+# The result page's care card and reason, with {placeholders} in place of what the answer
+# decides: rendered into the self-check as a <template> (knowledge/includes/
+# offline_result.html), which static/js/offline-check.js fills from the rule table when there
+# is no connection. So the offline result has the server's markup and translated labels,
+# and no English is written in JavaScript.
+def _placeholders(*keys):
+    return {key: "{" + key + "}" for key in keys}
+
+
+OFFLINE_CARD = _placeholders(
+    "level", "css", "title", "when", "action", "who", "advice", "number", "second_number",
+    "country_name",
+)  # fmt: skip
+OFFLINE_REASON = _placeholders("level", "message", "source", "source_url")
+
+
+def _offline_context():
+    """What the self-check needs to answer without a connection, besides the rule table
+    (fetched from /api/v1/rules/ and kept): the placeholder card and reason, every
+    country's emergency numbers and name, and the form's own error messages."""
+    numbers = {}
+    for code in (None, *COUNTRY_CODES):
+        entry = emergency_numbers(code)
+        numbers[code or "default"] = {"number": entry["number"], "second": entry["second"]}
+        if code:
+            numbers[code]["name"] = str(country_name(code))
+    empty = SelfCheckForm({})
+    empty.is_valid()
+    age_errors = SelfCheckForm.base_fields["age"].error_messages
+    return {
+        "offline_card": OFFLINE_CARD,
+        "offline_emergency_card": {**OFFLINE_CARD, "is_emergency": True},
+        "offline_reasons": [OFFLINE_REASON],
+        "offline_numbers": numbers,
+        "offline_errors": {
+            # The form's messages, so that the offline check says what the server would.
+            "amount": empty.errors["amount"][0],
+            **{f"age_{kind}": age_errors[kind] for kind in ("invalid", "min_value", "max_value")},
+        },
+    }

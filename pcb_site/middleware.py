@@ -1,4 +1,4 @@
-"""Site-wide middleware: time zone, no-store for private pages, CSRF with no-referrer."""
+"""Site-wide middleware: time zone and no-store for private pages; the client's address."""
 
 import zoneinfo
 
@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 TIMEZONE_COOKIE = "tz"
-# Everything under these paths is about a person or their health: never kept in a cache,
-# the browser's back cache included.
-PRIVATE_PREFIXES = ("/diary/", "/check/", "/accounts/", "/api/")
+# Everything under these paths is about a person or their health (a search too: its
+# results page repeats the words): never kept in a cache, the browser's back cache included.
+PRIVATE_PREFIXES = ("/diary/", "/check/", "/accounts/", "/api/", "/learn/search/")
 
 
 class TimezoneMiddleware:
@@ -32,34 +32,27 @@ class TimezoneMiddleware:
 
 
 class NoStoreMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+    """Keep out of every cache the pages under PRIVATE_PREFIXES and every response for a
+    signed-in person, whatever the page: a knowledge page read while signed in, kept in the
+    browser's cache, would tell whoever holds the phone what its owner read, and its header
+    that they have a diary.
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith(PRIVATE_PREFIXES):
-            add_never_cache_headers(response)
-        return response
-
-
-class NullOriginMiddleware:
-    """Let Django's CSRF check read `Origin: null` the way browsers mean it here.
-
-    With Referrer-Policy: no-referrer, browsers send `Origin: null` and no Referer on every
-    form post, our own included, and Django's CSRF middleware would refuse them all. The
-    browser's Sec-Fetch-Site header, which no page can forge, still tells our own pages from
-    other sites: only when it says same-origin is the origin restored to our own. Any other
-    null origin stays null and is refused; the CSRF token is checked as always.
+    It stands before AuthenticationMiddleware in settings.MIDDLEWARE, so request.user is set
+    by the time the response comes back through here, unless a middleware in between
+    answered before it ran (CommonMiddleware's PREPEND_WWW redirect): such an answer shows
+    nobody's page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        meta = request.META
-        if meta.get("HTTP_ORIGIN") == "null" and meta.get("HTTP_SEC_FETCH_SITE") == "same-origin":
-            meta["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith(PRIVATE_PREFIXES):
+            add_never_cache_headers(response)
+        return response
 
 
 def client_ip(request):

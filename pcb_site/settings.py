@@ -6,6 +6,7 @@ listed in the README's configuration table.
 """
 
 import datetime
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -13,16 +14,24 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from diary.encryption import parse_keys
+from pcb_site.static_headers import add_security_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+    """A switch: 1/true/yes/on or 0/false/no/off. Anything else stops the app, naming the
+    variable: a typo such as DJANGO_HTTPS=ture must never quietly mean "off"."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1, true, yes, on or 0, false, no, off; not {value!r}."
+    )
 
 
 def env_list(name, default=""):
@@ -37,6 +46,14 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_rate(name, default):
+    """A rate in DRF's form: 60/min, 10/hour, 1000/day."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 60/min or 10/hour, not {value!r}.")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -58,9 +75,9 @@ if not DEBUG and (
     )
 
 # Health data is encrypted with its own keys, separate from the secret key: comma-separated
-# Fernet keys, newest first (see diary/encryption.py). No key, no start: nothing is ever
-# written in plain text as a fallback.
-DIARY_ENCRYPTION_KEYS = parse_keys(os.environ.get("DIARY_ENCRYPTION_KEYS"))
+# Fernet keys, newest first. No usable key, no start: diary/encryption.py checks them (a
+# Django system check) before anything runs.
+DIARY_ENCRYPTION_KEYS = env_list("DIARY_ENCRYPTION_KEYS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -73,13 +90,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
-    "axes",
     "knowledge",
     "diary",
+    "diary.accounts",
 ]
 
 MIDDLEWARE = [
@@ -92,13 +109,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "pcb_site.middleware.TimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "pcb_site.middleware.NullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the calm "try again later" page.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pcb_site.urls"
@@ -153,12 +167,6 @@ else:
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be empty; got {CACHE_URL!r}."
     )
 
-# The local-memory cache lives in one process, which is all the embedded default has; with
-# several app servers CACHE_URL points at Redis and django-axes' cache check applies.
-SILENCED_SYSTEM_CHECKS = (
-    ["axes.W001"] if CACHES["default"]["BACKEND"].endswith("LocMemCache") else []
-)
-
 # Argon2 first: the strongest hasher Django ships. The others stay so that old hashes still
 # verify and are upgraded on the next login.
 PASSWORD_HASHERS = [
@@ -168,31 +176,27 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
+# No UserAttributeSimilarityValidator: we collect no personal information (no name, no
+# email), only a username people are told to make up, so its help text ("too similar to your
+# other personal information") could only puzzle them.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes first: it refuses a login for a locked-out account or client before the
-# password is even checked.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# One backend: it counts each attempt against the lockout before the password is checked,
+# and finds the username whatever its case (diary/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["diary.accounts.backends.AccountBackend"]
 
-# Failed logins and recovery-code attempts, counted in the cache (shared through Redis when
-# there are several app servers). Either an account or a client is locked out after 5
-# failures, for 15 minutes after the last one.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "diary.accounts.views.locked_out"
-AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "pcb_site.middleware.client_ip"
+# Attempts with a password or a recovery code, counted in the cache (shared through Redis
+# when there are several app servers) before each is checked: each account and each client
+# has 5, then none until 15 minutes after the latest (diary/accounts/lockout.py).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT.total_seconds() < 60:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be 1 or more.")
+
 # How many proxies in front of the app append to X-Forwarded-For. 0: trust only the
 # socket's address, so a client cannot dodge a limit with a forged header.
 NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
@@ -221,7 +225,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Tests give each parallel worker a folder of its own (tests/environment.py).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -237,6 +242,10 @@ STORAGES = {
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Tests and `runserver` without collectstatic: let WhiteNoise find files in the app folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+# WhiteNoise answers before the CSP middleware runs: static files get the pages' policy from
+# here, and are for our own pages only (no "Access-Control-Allow-Origin: *").
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -254,12 +263,13 @@ if HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# No page ever tells any site, ours included, where a person came from. Browsers then send
-# `Origin: null` on form posts; pcb_site.middleware.NullOriginMiddleware accounts for it.
-SECURE_REFERRER_POLICY = "no-referrer"
+# Django's default: no other site is told which page a person came from, and our own form
+# posts carry their origin, which Django's CSRF check needs on every browser
+# (docs/referrer-policy.md says why not "no-referrer").
+SECURE_REFERRER_POLICY = "same-origin"
 CSRF_FAILURE_VIEW = "pcb_site.views.csrf_failure"
 # Only what the app uses; everything else a page could ask the browser for is off.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
@@ -291,38 +301,43 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The public triage API's rate per client, in DRF's form ("60/min", "1000/day").
-TRIAGE_RATE_LIMIT = os.environ.get("TRIAGE_RATE_LIMIT", "").strip() or "60/min"
-if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", TRIAGE_RATE_LIMIT):
-    raise ImproperlyConfigured(
-        f"TRIAGE_RATE_LIMIT must look like 60/min or 1000/day, not {TRIAGE_RATE_LIMIT!r}."
-    )
+# Requests per client, counted atomically in the cache (pcb_site/rate_limits.py): the public
+# triage API, and sign-up attempts (each form sent, taken names included), so that one
+# client can neither probe for names nor make accounts in bulk. Ten sign-ups an hour let
+# three or four people at one shared address (a library, a clinic's wifi) sign up in the
+# same hour, each with a mistake or two on the way.
+TRIAGE_RATE_LIMIT = env_rate("TRIAGE_RATE_LIMIT", "60/min")
+SIGNUP_RATE_LIMIT = env_rate("SIGNUP_RATE_LIMIT", "10/hour")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, refused with a 400 when nested deeper than any request of ours, and a body
+    # over DATA_UPLOAD_MAX_MEMORY_SIZE answered with a JSON 413 (pcb_site/api_parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["pcb_site.api_parsers.DepthLimitedJSONParser"],
+    "EXCEPTION_HANDLER": "pcb_site.api_parsers.exception_handler",
     # Session (with CSRF) for the web app; a token for other clients.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "diary.accounts.tokens.DeviceTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_RATES": {"triage": TRIAGE_RATE_LIMIT},
     "NUM_PROXIES": NUM_PROXIES,
 }
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Bleeding after sex: companion API",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Swagger UI from our own static files: no CDN, nothing from another origin.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # pain_during_sex and pain_after share one scale: name it once in the schema.
-    "ENUM_NAME_OVERRIDES": {"PainEnum": "knowledge.triage.PAIN"},
+# API tokens, one per device (django-rest-knox): only a SHA-512 digest is stored, each
+# expires, and the account page lists and revokes them.
+KNOX_TOKEN_MODEL = "accounts.DeviceToken"
+# knox's own migrations would create a table for the model ours replaces, with a foreign key
+# to the users that nothing uses: knox is run without migrations, and has no table.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    # A device that asks for token after token (a script in a loop) cannot fill the table.
+    "TOKEN_LIMIT_PER_USER": 20,
 }
 
 # The name people see in the header and the browser tab. Neutral by default, so that a tab
@@ -335,6 +350,47 @@ QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "").strip() or "https://www.bb
 if not QUICK_EXIT_URL.startswith("https://"):
     raise ImproperlyConfigured("QUICK_EXIT_URL must be an https:// address.")
 
+
+def files_hash(*folders):
+    """A short digest of every file under these folders (names and contents, never dates),
+    so that any change of code, templates, content or static files gives another value,
+    and every app server running the same code computes the same one."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                try:
+                    content = path.read_bytes()
+                except FileNotFoundError:  # an editor's temporary file, gone since listed
+                    continue
+                digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + content)
+    return digest.hexdigest()[:12]
+
+
+# Names the service worker's caches (harbour-<release>-static, -pages): a new release makes
+# every phone fetch the new files into new caches before the old ones are dropped.
+RELEASE = os.environ.get("RELEASE", "").strip() or files_hash(
+    "pcb_site", "knowledge", "diary", "templates", "static", "locale"
+)
+if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", RELEASE):
+    raise ImproperlyConfigured(
+        f"RELEASE must be 1 to 64 letters, digits, dots, dashes or underscores, not {RELEASE!r}."
+    )
+
+# The docs page's tab and a saved schema's file name show the title: as neutral as the site.
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files: no CDN, nothing from another origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # pain_during_sex and pain_after share one scale: name it once in the schema.
+    "ENUM_NAME_OVERRIDES": {"PainEnum": "knowledge.triage.PAIN"},
+}
+
 # Every handler drops query strings from logged addresses: a filter of the diary or a
 # search could say something about someone's health.
 LOGGING = {
@@ -345,7 +401,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "axes": {"level": "WARNING"},
         "markdown_it": {"level": "WARNING"},
     },
 }

@@ -1,24 +1,12 @@
+import hashlib
+import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-# From shared/notes/toolchain.md: without the networking flags Chromium keeps trying to reach
-# outside hosts, which this machine refuses.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "quiet-harbour-lantern-42"
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCREENSHOTS
 
 
 def pytest_collection_modifyitems(config, items):
@@ -32,13 +20,62 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# A Fernet key: 32 random bytes in URL-safe base64.
+FERNET_KEY = re.compile(r"[A-Za-z0-9_-]{43}=")
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """A parameter holding a key made at random (Fernet.generate_key()) would get another
+    test id in each pytest-xdist worker, and xdist refuses to run when workers disagree:
+    such ids show the key's place, not the key."""
+    if isinstance(val, str) and FERNET_KEY.search(val):
+        return FERNET_KEY.sub("KEY", val)
+    return None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLite tests use a file, as the app does, not Django's default shared in-memory
+    database: with that, the live server's threads and the test share one connection, and
+    two requests at once (a page and its service worker) break each other's transactions
+    ("cannot start a transaction within a transaction"). With a file each thread has its
+    own connection, and SQLite's locks make them take turns, as in production. In memory
+    (/dev/shm) where there is one, so the suite is as fast; one file per checkout and
+    xdist worker."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    shm = Path("/dev/shm")
+    root = Path(__file__).resolve().parent.parent
+    checkout = hashlib.sha256(str(root).encode()).hexdigest()[:12]
+    folder = shm if shm.is_dir() else root / "test-artifacts"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    database["TEST"]["NAME"] = str(folder / f"pcb-test-{checkout}-{worker}.sqlite3")
+    # Wait for a lock rather than fail at once; take the write lock when a transaction
+    # starts, so two never both read and then both try to write.
+    database["OPTIONS"] = {**database.get("OPTIONS", {}), "timeout": 20}
+    database["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(django_db_blocker):
     """Collect static files once, so pages are served by the same hashed-name storage as in
-    production and a missing file fails here rather than there."""
+    production and a missing file fails here rather than there. Into a folder of this
+    process's own (tests/environment.py): parallel workers would clear each other's files."""
     from django.core.management import call_command
 
     call_command("collectstatic", "--noinput", "--clear", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(request, settings):
+    """Argon2 is slow on purpose, and most tests make a member. Tests about hashing itself
+    (marked `argon2`) keep the production hashers."""
+    if request.node.get_closest_marker("argon2"):
+        return
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -78,10 +115,11 @@ def browser_context_args(browser_context_args):
 def screenshot(page):
     """Save a full-page screenshot under test-artifacts/screenshots/ for a person to look at."""
 
-    def take(name, full_page=True):
+    def take(name, full_page=True, of=None):
+        """`of`: another page than the test's own (a second phone, say)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        (of or page).screenshot(path=str(path), full_page=full_page)
         return path
 
     return take
@@ -100,45 +138,3 @@ def member(django_user_model):
     user = django_user_model.objects.create_user(username="robin", password=PASSWORD)
     user.plain_recovery_code = issue_recovery_code(user)
     return user
-
-
-def episode_values(moment=None, **changes):
-    """A light episode with nothing else, as diary.services.log_episode takes it."""
-    import datetime
-
-    from django.utils import timezone
-
-    return {
-        "occurred_at": moment or timezone.now() - datetime.timedelta(hours=1),
-        "amount": "light",
-        "clots": "none",
-        "still_bleeding": False,
-        "pain_during_sex": "none",
-        "pain_after": "none",
-        "faint": False,
-        "symptoms": [],
-        "pregnancy": "no",
-        "first_intercourse": False,
-        "partner_blood": False,
-        "non_consensual": False,
-        **changes,
-    }
-
-
-def stored_episode(owner, days_ago=0, level="routine", **fields):
-    """An episode written straight to the database with a given level (no assessment)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from diary.models import Episode
-
-    fields.setdefault("amount", "light")
-    return Episode.objects.create(
-        owner=owner,
-        occurred_at=timezone.now() - datetime.timedelta(days=days_ago, hours=1),
-        assessment_level=level,
-        assessment_reasons=["unexplained_bleeding"],
-        assessment_rules_version="1",
-        **fields,
-    )

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from diary import services
+from diary.accounts.tokens import issue_token
 from diary.models import Episode
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ A_PROFILE = {"year_of_birth": 1980, "country": "GB", "menopause": "no", "anticoa
 
 @pytest.fixture
 def episode_of_a(member):
-    services.update_profile(services.get_profile(member), A_PROFILE)
+    services.update_profile(services.get_or_create_profile(member), A_PROFILE)
     values = {
         "occurred_at": datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC),
         "amount": "light", "clots": "none", "still_bleeding": False, "pain_during_sex": "none",
@@ -43,10 +44,8 @@ def as_b(request, person_b):
     if request.param == "session":
         client.force_login(person_b)
     else:
-        from rest_framework.authtoken.models import Token
-
-        token = Token.objects.create(user=person_b)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _device_token, token = issue_token(person_b, "B's phone")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 
@@ -130,7 +129,7 @@ def test_bs_profile_never_shows_as(as_b, episode_of_a, member):
     assert body["year_of_birth"] is None
     assert body["country"] == body["anticoagulants"] == ""
     assert as_b.put("/api/v1/profile/", {"country": "IE"}, format="json").status_code == 200
-    mine = services.get_profile(member)
+    mine = services.get_or_create_profile(member)
     assert (mine.country, mine.year_of_birth, mine.anticoagulants) == ("GB", 1980, "yes")
 
 

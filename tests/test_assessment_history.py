@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from diary import services
+from diary import assessment, services
 from diary.models import Profile
-from tests.conftest import episode_values
+from tests.helpers import episode_values
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(datetime.datetime(2026, 8, 31, 21, 30))
@@ -27,8 +27,8 @@ def log(owner, moment, **changes):
 
 
 def test_months_before_is_calendar_months_clamped_to_the_month_end():
-    assert services.months_before(NOW, 6) == NOW.replace(month=2, day=28)
-    assert services.months_before(NOW.replace(month=3, day=15), 6) == NOW.replace(
+    assert assessment.months_before(NOW, 6) == NOW.replace(month=2, day=28)
+    assert assessment.months_before(NOW.replace(month=3, day=15), 6) == NOW.replace(
         year=2025, month=9, day=15
     )
 
@@ -48,12 +48,12 @@ def test_second_episode_within_6_months_is_recurrent(member, known):
 
 
 def test_exactly_6_calendar_months_earlier_still_counts(member, known):
-    log(member, services.months_before(NOW, 6))
+    log(member, assessment.months_before(NOW, 6))
     assert "recurrent_bleeding" in log(member, NOW).assessment_reasons
 
 
 def test_a_minute_more_than_6_months_earlier_does_not_count(member, known):
-    log(member, services.months_before(NOW, 6) - datetime.timedelta(minutes=1))
+    log(member, assessment.months_before(NOW, 6) - datetime.timedelta(minutes=1))
     episode = log(member, NOW)
     assert episode.assessment_level == "routine"
 
@@ -82,6 +82,23 @@ def test_first_few_times_are_not_recurrent(member, known):
     assert episode.assessment_level == "self_care"
 
 
+def test_from_the_third_time_the_first_few_times_are_recurrent_too(member, known):
+    """Rules v2: "the first few times" (C1) ends at two earlier episodes."""
+    for days in (9, 2):
+        log(member, NOW - datetime.timedelta(days=days), first_intercourse=True)
+    episode = log(member, NOW, first_intercourse=True)
+    assert episode.assessment_level == "soon"
+    assert "recurrent_bleeding" in episode.assessment_reasons
+    assert "first_intercourse_light" not in episode.assessment_reasons
+
+
+def test_28_days_after_the_first_is_persistent_even_in_the_first_few_times(member, known):
+    log(member, NOW - datetime.timedelta(days=28), first_intercourse=True)
+    episode = log(member, NOW, first_intercourse=True)
+    assert "persistent_bleeding" in episode.assessment_reasons
+    assert episode.assessment_level == "soon"
+
+
 def test_editing_an_episode_does_not_count_itself_as_history(member, known):
     episode = log(member, NOW)
     services.update_episode(episode, {"notes": "edited"})
@@ -105,7 +122,7 @@ def test_unknown_menopause_counts_as_unsure(member):
 def test_unknown_anticoagulants_count_as_not_taken_and_are_named_to_refine(member, known):
     known.anticoagulants = ""
     known.save()
-    result = services.assess(member, episode_values(NOW))
+    result = assessment.stored_assessment(log(member, NOW))
     assert result["level"] == "routine"
     assert "anticoagulants" in result["refine"]
 
@@ -129,12 +146,12 @@ def test_screening_status_from_the_profile(last, result, age_year, expected):
         screening_last_date=last,
         screening_last_result=result,
     )
-    age = services.age_at(profile, NOW)
-    assert services.screening_status(profile, NOW, age) == expected
+    age = assessment.age_at(profile, NOW)
+    assert assessment.screening_status(profile, NOW, age) == expected
 
 
 def test_never_screened_is_never():
-    assert services.screening_status(Profile(screening="never"), NOW, 30) == "never"
+    assert assessment.screening_status(Profile(screening="never"), NOW, 30) == "never"
 
 
 def test_repeating_a_client_id_returns_the_first_episode(member, known):

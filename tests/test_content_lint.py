@@ -87,6 +87,19 @@ def test_care_card_levels_are_known_and_most_urgent_first(post):
     assert all(item["when"].strip() for item in page["care_card"])
 
 
+def test_care_card_items_name_their_rules_as_a_list_of_codes(post):
+    """A misspelt `rule:` or an empty list would quietly stop an item being checked against
+    the rules (tests/test_care_cards_match_rules.py)."""
+    _, page = post
+    for item in page["care_card"]:
+        assert set(item) <= {"level", "when", "rules"}, item
+        if "rules" in item:
+            rules = item["rules"]
+            assert isinstance(rules, list) and rules, item
+            assert all(isinstance(code, str) for code in rules), item
+            assert len(set(rules)) == len(rules), item
+
+
 def test_related_pages_exist_and_are_not_the_page_itself(post):
     path, page = post
     for slug in page["related"]:

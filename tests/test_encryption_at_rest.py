@@ -15,11 +15,14 @@ from django.test import override_settings
 
 from diary import services
 from diary.models import Episode, Profile
-from tests.conftest import REPO, episode_values
+from tests.helpers import REPO, episode_values
 
 CANARY_NOTE = "Canary note: the lilac umbrella by the blue door"
 # Chosen values that appear nowhere else in the database.
-CHOSEN = ["dark_red", "itching_or_burning", "within_hours", "copper_iud", "a_few_hours"]
+CHOSEN = [
+    "dark_red", "itching_or_burning", "within_hours", "copper_iud", "a_few_hours",
+    "cervix_treatment", "procedure_complication",
+]  # fmt: skip
 
 SAVE_DIARY = f"""
 import datetime
@@ -34,8 +37,8 @@ services.log_episode(user, dict(
     occurred_at=timezone.now() - datetime.timedelta(hours=2), amount="moderate",
     colour="dark_red", onset="within_hours", duration="a_few_hours", pain_during_sex="severe",
     symptoms=["itching_or_burning"], clots="small", still_bleeding=False, pain_after="none",
-    faint=False, pregnancy="no", first_intercourse=False, partner_blood=False,
-    non_consensual=False, notes={CANARY_NOTE!r}))
+    faint=False, pregnancy="no", recent_procedure="cervix_treatment", first_intercourse=False,
+    partner_blood=False, non_consensual=False, notes={CANARY_NOTE!r}))
 print("saved")
 """
 
@@ -113,6 +116,16 @@ def test_pg_dump_holds_no_note_or_chosen_value(member):
         assert value.encode() not in dump.stdout, value
 
 
+READABLE = (
+    "notes", "amount", "colour", "symptoms", "recent_procedure", "assessment_level",
+    "assessment_when_logged",
+)  # fmt: skip
+
+
+def readable(episode):
+    return [getattr(episode, field) for field in READABLE]
+
+
 @pytest.mark.django_db
 def test_key_rotation_and_reencrypt_keep_every_episode_readable(member):
     from django.core.management import call_command
@@ -126,21 +139,16 @@ def test_key_rotation_and_reencrypt_keep_every_episode_readable(member):
                 episode_values(
                     amount="moderate",
                     symptoms=["itching_or_burning"],
+                    recent_procedure="coil_fitted",
                     notes=f"note {number} ✓ ünïcode",
                     colour="brown",
                 ),
             )
-        before = {
-            e.pk: (e.notes, e.amount, e.colour, e.symptoms, e.assessment_level)
-            for e in Episode.objects.all()
-        }
+        before = {e.pk: readable(e) for e in Episode.objects.all()}
     with override_settings(DIARY_ENCRYPTION_KEYS=[new, old]):
         call_command("reencrypt_diary", stdout=io.StringIO())
     with override_settings(DIARY_ENCRYPTION_KEYS=[new]):
-        after = {
-            e.pk: (e.notes, e.amount, e.colour, e.symptoms, e.assessment_level)
-            for e in Episode.objects.all()
-        }
+        after = {e.pk: readable(e) for e in Episode.objects.all()}
         profile = Profile.objects.get(user=member)
     assert after == before
     assert (profile.contraception, profile.year_of_birth) == ("copper_iud", 1987)
@@ -150,7 +158,10 @@ def test_key_rotation_and_reencrypt_keep_every_episode_readable(member):
 def test_every_health_column_is_stored_as_a_token(member):
     services.log_episode(member, episode_values(notes="x", colour="pink"))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT amount, colour, notes, symptoms, faint FROM diary_episode")
+        cursor.execute(
+            "SELECT amount, colour, notes, symptoms, faint, recent_procedure, "
+            "assessment_when_logged FROM diary_episode"
+        )
         row = cursor.fetchone()
     assert all(value.startswith("gAAAAA") for value in row), row
 

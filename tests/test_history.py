@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from diary.models import Profile
-from tests.conftest import stored_episode
+from tests.helpers import stored_episode
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from knowledge.pages import all_pages
 
@@ -27,6 +28,16 @@ def test_a_page_has_summary_sections_care_card_sources_reviewed_date_and_self_ch
     assert 'href="https://www.nth.nhs.uk/?p=28780"' in html
     assert 'href="/check/"' in html
     assert 'id="related-title">Related pages</h2>' in html
+
+
+def test_care_card_shows_situations_and_keeps_rule_codes_for_the_tests(client):
+    page = all_pages()["iuds-and-devices"]
+    fitting = next(item for item in page.care_items if "fitted" in item.when)
+    assert fitting.rules == ("procedure_complication",)
+
+    html = client.get(page.url).content.decode()
+    assert "Your coil was fitted in the last 3 weeks" in html
+    assert "procedure_complication" not in html
 
 
 def test_markdown_html_is_not_passed_through(client, settings):
@@ -87,32 +98,79 @@ def test_unknown_page_is_a_friendly_404(client):
     ],
 )
 def test_search_finds_the_right_page_first(client, query, slug):
-    response = client.get("/learn/search/", {"q": query})
+    response = client.post("/learn/search/", {"q": query}, follow=True)
     html = response.content.decode()
     first = re.search(r'class="topic-list__link" href="/learn/([^/]+)/"', html)
     assert first and first.group(1) == slug, query
 
 
 def test_search_ranks_title_matches_first(client):
-    html = client.get("/learn/search/", {"q": "screening"}).content.decode()
+    html = client.post("/learn/search/", {"q": "screening"}, follow=True).content.decode()
     slugs = re.findall(r'class="topic-list__link" href="/learn/([^/]+)/"', html)
     assert slugs[0] == "cervical-screening"
     assert len(slugs) > 1
 
 
 def test_search_miss_says_so_and_offers_a_way_on(client):
-    html = client.get("/learn/search/", {"q": "zebra xylophone"}).content.decode()
+    html = client.post("/learn/search/", {"q": "zebra xylophone"}, follow=True).content.decode()
     assert "0 pages found" in html
     assert 'href="/learn/"' in html
 
 
 def test_empty_and_overlong_queries_are_handled(client):
     assert client.get("/learn/search/").status_code == 200
-    assert client.get("/learn/search/", {"q": "   "}).status_code == 200
-    response = client.get("/learn/search/", {"q": "polyp " * 500})
+    assert client.post("/learn/search/", {"q": "   "}, follow=True).status_code == 200
+    response = client.post("/learn/search/", {"q": "polyp " * 500}, follow=True)
     assert response.status_code == 200
 
 
 def test_search_works_without_javascript(client):
     html = client.get("/learn/").content.decode()
-    assert '<form class="search-form" method="get" action="/learn/search/"' in html
+    assert '<form class="search-form" method="post" action="/learn/search/"' in html
+
+
+# Search words say what someone is worried about: never in an address (browser history,
+# server logs), never in a cache. docs/browser-history.md.
+SEARCH_WORDS = "chlamydia pregnant"
+
+
+def addresses_in(response):
+    html = response.content.decode()
+    return [response.get("Location", "")] + re.findall(r'(?:href|action|src)="([^"]*)"', html)
+
+
+def test_search_is_posted_and_its_results_are_private():
+    # Even with Django's CSRF check enforced: a search changes nothing and needs no token.
+    client = Client(enforce_csrf_checks=True)
+    index = client.get("/learn/")
+    assert re.search(
+        r'<form class="search-form" method="post" action="/learn/search/"', index.content.decode()
+    )
+    response = client.post("/learn/search/", {"q": SEARCH_WORDS}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and f"found for “{SEARCH_WORDS}”" in html
+    assert "no-store" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_the_pages_with_the_search_form_set_no_cookie_and_stay_cacheable(client):
+    index = client.get("/learn/")
+    assert not index.cookies
+    assert "no-store" not in index.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_no_search_words_in_any_address(client, member, signed_in):
+    if signed_in:
+        client.force_login(member)
+    results = client.post("/learn/search/", {"q": SEARCH_WORDS}, follow=True)
+    assert len(re.findall(r'class="topic-list__link"', results.content.decode())) > 1
+    # An old bookmark: sent to the bare address, whose page does not repeat the words.
+    bookmark = client.get("/learn/search/?q=chlamydia+pregnant")
+    assert (bookmark.status_code, bookmark["Location"]) == (302, "/learn/search/")
+    assert "no-store" in bookmark["Cache-Control"]
+    landing = client.get(bookmark["Location"])
+    assert "chlamydia" not in landing.content.decode()
+    for response in (results, bookmark, landing):
+        for address in addresses_in(response):
+            assert not re.search(r"chlamydia|pregnant|[?&]q=", address, re.I), address

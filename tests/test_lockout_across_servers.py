@@ -1,27 +1,44 @@
-"""With the cache in Redis, a lockout made on one app server holds on another.
+"""Lockouts, rate limits and one-account-per-name hold on real app servers, under load.
 
-Starts two real gunicorn servers on loopback that share a database file and Redis, as two
-app servers behind a load balancer would.
+Starts two gunicorn servers on loopback that share one database and Redis, as two app
+servers behind a load balancer would: first with one worker each (2 in all), then with six
+each (12). Requests leave threads together, as from many phones at the same moment; each
+thread is its own client (its own cookies, and its own address in X-Forwarded-For, which
+the servers are told one proxy of theirs sets).
 """
 
 import http.cookiejar
+import itertools
+import json
 import os
 import re
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 import redis
 
-from tests.conftest import PASSWORD, REPO
+from tests.helpers import PASSWORD, REPO
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Where to make a fresh PostgreSQL database for the servers, as in production and CI;
+# without one, a SQLite file.
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+LIMIT = 5  # LOGIN_FAILURE_LIMIT, as the servers are given it
+TRIAGE_LIMIT = 60  # TRIAGE_RATE_LIMIT=60/min
+SIGNUP_LIMIT = 10  # SIGNUP_RATE_LIMIT=10/hour
+TAKEN = "A user with that username already exists."
 
 
 def redis_or_skip():
@@ -37,30 +54,98 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def two_servers(tmp_path):
+class Database:
+    """A database of the test's own: PostgreSQL when there is one to reach, else a SQLite
+    file. `count_accounts` reads it directly, not through the app."""
+
+    def __init__(self, tmp_path):
+        self.name = f"pcb_servers_{uuid.uuid4().hex[:12]}"
+        try:
+            self.admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=2)
+        except psycopg.OperationalError:  # no PostgreSQL here: a SQLite file will do
+            self.admin = None
+            self.url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+            self.path = tmp_path / "shared.sqlite3"
+            return
+        self.admin.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + self.name
+
+    @property
+    def postgres(self):
+        return self.admin is not None
+
+    def count_accounts(self, username):
+        query = "SELECT count(*) FROM auth_user WHERE upper(username) = upper(%s)"
+        if self.postgres:
+            with psycopg.connect(self.url) as connection:
+                return connection.execute(query, (username,)).fetchone()[0]
+        with sqlite3.connect(self.path) as connection:
+            return connection.execute(query.replace("%s", "?"), (username,)).fetchone()[0]
+
+    def drop(self):
+        if self.postgres:
+            self.admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self.admin.close()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
     redis_or_skip()
+    database = Database(tmp_path_factory.mktemp("servers"))
+    env = server_environment(database, f"servers-test-setup-{uuid.uuid4().hex}")
+    manage = [sys.executable, "manage.py"]
+    try:
+        subprocess.run([*manage, "migrate", "--noinput"], cwd=REPO, env=env, check=True)
+        create = (
+            "from django.contrib.auth import get_user_model as m; "
+            f"m().objects.create_user('robin', password={PASSWORD!r})"
+        )
+        subprocess.run(
+            [*manage, "shell", "--no-imports", "-c", create], cwd=REPO, env=env, check=True
+        )
+        yield database
+    finally:
+        database.drop()
+
+
+def server_environment(database, prefix):
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DATABASE_URL": database.url,
         "CACHE_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": f"lockout-test-{uuid.uuid4().hex}",
+        "CACHE_KEY_PREFIX": prefix,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_NUM_PROXIES": "1",
+        "LOGIN_FAILURE_LIMIT": str(LIMIT),
+        "LOGIN_LOCKOUT_MINUTES": "15",
+        "TRIAGE_RATE_LIMIT": f"{TRIAGE_LIMIT}/min",
+        "SIGNUP_RATE_LIMIT": f"{SIGNUP_LIMIT}/hour",
     }
     env.pop("DJANGO_DEBUG", None)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput"], cwd=REPO, env=env, check=True, timeout=120)
-    create = (
-        "from django.contrib.auth import get_user_model as m; "
-        f"m().objects.create_user('robin', password={PASSWORD!r})"
-    )
-    subprocess.run([*manage, "shell", "--no-imports", "-c", create], cwd=REPO, env=env, check=True)
-    servers, urls = [], []
+    return env
+
+
+class Servers(list):
+    """The servers' base URLs, the worker count, and what they share."""
+
+    workers: int
+    database: Database
+    prefix: str
+
+
+@pytest.fixture(scope="module", params=[1, 6], ids=["2-workers", "12-workers"])
+def servers(request, database):
+    workers = request.param
+    prefix = f"servers-test-{uuid.uuid4().hex}"
+    env = server_environment(database, prefix)
+    processes, urls = [], Servers()
+    urls.workers, urls.database, urls.prefix = workers, database, prefix
     for _ in range(2):
         port = free_port()
-        servers.append(
+        command = [sys.executable, "-m", "gunicorn", "pcb_site.wsgi", "-w", str(workers)]
+        processes.append(
             subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "pcb_site.wsgi", "-b", f"127.0.0.1:{port}"],
+                [*command, "-b", f"127.0.0.1:{port}"],
                 cwd=REPO,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -73,41 +158,207 @@ def two_servers(tmp_path):
             wait_until_up(url)
         yield urls
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+        for process in processes:
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+        for process in processes:
+            process.wait(timeout=20)
 
 
-def wait_until_up(url, seconds=30):
+@pytest.fixture(autouse=True)
+def no_counts_left(servers):
+    """Each test starts with no lockout or rate count left by the one before."""
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter(f"{servers.prefix}:*"):
+        store.delete(key)
+
+
+# Twelve workers each load Django and run the system checks as they start: on a busy 2-core
+# machine that took more than 30 s.
+def wait_until_up(url, seconds=120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url + "/health/", timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused while it starts, or a read that timed out on a busy machine
             time.sleep(0.2)
     raise AssertionError(f"{url} did not start")
 
 
-def log_in(base, password):
-    """A browser's login: fetch the form (cookie and token), post it; the status code."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = opener.open(base + "/accounts/login/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    data = urllib.parse.urlencode(
-        {"username": "robin", "password": password, "csrfmiddlewaretoken": token}
-    ).encode()
-    request = urllib.request.Request(base + "/accounts/login/", data=data)
-    try:
-        return opener.open(request, timeout=10).status
-    except urllib.error.HTTPError as error:
-        return error.code
+class Phone:
+    """One client: its own cookies and its own address."""
+
+    def __init__(self, base, address="198.51.100.1"):
+        self.base, self.address = base, address
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def open(self, path, data=None, headers=None):
+        """(status, final path, body) of a request, redirects followed."""
+        headers = {"X-Forwarded-For": self.address, **(headers or {})}
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                final = urllib.parse.urlsplit(response.url).path
+                return response.status, final, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, path, error.read().decode()
+
+    def form(self, path):
+        """Fetch a form as a browser does (cookie and token); a function that posts it."""
+        page = self.open(path)[2]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+        def post(fields):
+            data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+            return self.open(path, data)
+
+        return post
+
+    def post_json(self, path, body):
+        data = json.dumps(body).encode()
+        return self.open(path, data, {"Content-Type": "application/json"})
 
 
-def test_lockout_on_one_server_holds_on_the_other(two_servers):
-    first, second = two_servers
+def together(count, prepare):
+    """prepare(n) for n in 0…count-1, each in its own thread; each returns a function that
+    sends one request. The requests leave together, once every thread is ready."""
+    ready = threading.Barrier(count)
+
+    def run(number):
+        send = prepare(number)
+        ready.wait()
+        return send()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def log_in(base, password, address="198.51.100.1", username="robin"):
+    """A browser's sign-in from one client; the status code at the end."""
+    post = Phone(base, address).form("/accounts/login/")
+    return post({"username": username, "password": password})[0]
+
+
+def test_lockout_on_one_server_holds_on_the_other(servers):
+    first, second = servers
     assert log_in(second, PASSWORD) == 200  # works, then logs in and lands on home
-    for _ in range(5):
+    for _ in range(LIMIT):
         log_in(first, "wrong-password")
     assert log_in(second, PASSWORD) == 429
+
+
+def report(servers, what, passed, sent):
+    print(f"\n{2 * servers.workers} workers: {what}: {passed} of {sent}")
+
+
+def test_logins_sent_together_check_no_more_passwords_than_the_limit(servers):
+    """Twelve phones, the owner's with the right password: at most five of the eleven wrong
+    passwords are checked, whether or not the owner's sign-in comes among them."""
+
+    def prepare(number):
+        post = Phone(servers[number % 2], f"198.51.100.{number + 1}").form("/accounts/login/")
+        password = PASSWORD if number == 0 else "wrong-password"
+        return lambda: post({"username": "robin", "password": password})[0]
+
+    owner, *guesses = together(12, prepare)
+    checked = [status for status in guesses if status != 429]
+    report(servers, f"wrong logins checked (owner: {owner})", len(checked), len(guesses))
+    assert len(checked) <= LIMIT
+    assert set(checked) <= {200}  # the form again, saying the password was wrong
+    assert owner in (200, 429)  # signed in (home), or refused with the others
+
+
+def test_one_client_trying_many_accounts_together_is_stopped_at_the_limit(servers):
+    def prepare(number):
+        post = Phone(servers[number % 2], "203.0.113.1").form("/accounts/login/")
+        return lambda: post({"username": f"someone{number}", "password": "wrong-password"})[0]
+
+    statuses = together(12, prepare)
+    report(servers, "one client's logins checked", sum(s != 429 for s in statuses), 12)
+    assert sum(status != 429 for status in statuses) <= LIMIT
+
+
+def test_token_requests_sent_together_check_no_more_passwords_than_the_limit(servers):
+    def prepare(number):
+        phone = Phone(servers[number % 2], f"198.51.100.{number + 1}")
+        body = {"username": "robin", "password": f"wrong-password-{number}"}
+        return lambda: phone.post_json("/api/v1/auth/token/", body)
+
+    answers = together(40, prepare)
+    checked = [status for status, _, _ in answers if status != 429]
+    report(servers, "token requests checked", len(checked), len(answers))
+    assert len(checked) <= LIMIT
+    assert set(checked) <= {400}
+    assert all("Try again in 15 minutes" in body for status, _, body in answers if status == 429)
+
+
+def address_with_time_to_spare(seconds=20, period=60):
+    """A client address whose triage window has `seconds` left, so the burst falls in one.
+
+    django-ratelimit counts in fixed windows, each ending at a moment set by the client's
+    address (so that not every window ends at once): its own _get_window says when."""
+    from django_ratelimit.core import _get_window
+
+    for number in itertools.count(1):
+        address = f"203.0.113.{number}"
+        if _get_window(address, period) - time.time() >= seconds:
+            return address
+
+
+def test_triage_requests_sent_together_stop_at_the_limit(servers):
+    address = address_with_time_to_spare()
+
+    def prepare(number):
+        phone = Phone(servers[number % 2], address)
+        return lambda: phone.post_json("/api/v1/triage/", {"age": 30, "amount": "light"})
+
+    answers = together(200, prepare)
+    answered = sum(status == 200 for status, _, _ in answers)
+    report(servers, "triage requests answered", answered, len(answers))
+    assert answered <= TRIAGE_LIMIT
+    assert {status for status, _, _ in answers} <= {200, 429}
+    assert answered > 0
+
+
+def sign_up(phone_base, username, address, password2=None):
+    post = Phone(phone_base, address).form("/accounts/signup/")
+    fields = {"username": username, "password1": PASSWORD, "password2": password2 or PASSWORD}
+    return lambda: post(fields)
+
+
+def outcome(answer):
+    status, final, body = answer
+    if status == 200 and final == "/accounts/recovery-code/":
+        return "created"
+    if status == 200 and TAKEN in body:
+        return "taken"
+    return status
+
+
+@pytest.mark.parametrize("case_variants", [False, True], ids=["same-name", "case-variants"])
+def test_sign_ups_of_one_name_sent_together_make_one_account(servers, case_variants):
+    name = f"sam{servers.workers}{'x' if case_variants else ''}"
+    spellings = [
+        "".join(letters)
+        for letters in itertools.product(*((ch.lower(), ch.upper()) for ch in name))
+    ]
+    names = spellings[:10] if case_variants else [name] * 10
+
+    def prepare(number):
+        return sign_up(servers[number % 2], names[number], f"198.51.100.{number + 1}")
+
+    outcomes = [outcome(answer) for answer in together(10, prepare)]
+    assert sorted(outcomes, key=str) == ["created"] + ["taken"] * 9
+    assert servers.database.count_accounts(name) == 1
+
+
+def test_sign_ups_sent_together_from_one_client_stop_at_the_limit(servers):
+    def prepare(number):
+        # Passwords that do not match: a refusal, and no account, but each try counts.
+        return sign_up(servers[number % 2], f"probe{number}", "203.0.113.2", "no-match-43")
+
+    statuses = [answer[0] for answer in together(30, prepare)]
+    report(servers, "sign-ups served", sum(s != 429 for s in statuses), len(statuses))
+    assert sum(status != 429 for status in statuses) <= SIGNUP_LIMIT
+    assert set(statuses) <= {200, 429}

@@ -16,6 +16,7 @@ TYPICAL = {
     "pain_after": "none",
     "faint": "no",
     "pregnancy": "no",
+    "recent_procedure": "none",
     "clots": "none",
 }
 
@@ -72,7 +73,7 @@ def test_typical_episode_is_saved_and_shows_the_result(signed_in, member, profil
     assert "Light: it stained my underwear" in html
     assert episode.assessment_level == "routine"
     assert episode.assessment_reasons == ["unexplained_bleeding"]
-    assert episode.assessment_rules_version == "1"
+    assert episode.assessment_rules_version == "2"
 
 
 def test_heavy_episode_shows_the_emergency_number_first(signed_in, member):
@@ -128,7 +129,7 @@ def test_basics_given_inline_are_saved_to_the_profile_and_used(signed_in, member
     [
         ({"occurred_at": "2999-01-01T10:00"}, "occurred_at", "in the future"),
         ({"occurred_at": "yesterday"}, "occurred_at", "Enter a date and time"),
-        ({"amount": ""}, "amount", "required"),
+        ({"amount": ""}, "amount", "Choose how much you bled"),
         ({"amount": "lots"}, "amount", "not one of the available choices"),
         ({"notes": "x" * 2001}, "notes", "at most 2000 characters"),
         ({"symptoms": ["headache"]}, "symptoms", "not one of the available choices"),

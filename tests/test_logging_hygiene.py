@@ -36,6 +36,7 @@ def test_a_whole_diary_session_logs_nothing_that_was_entered(client, caplog, set
                 "pain_after": "none",
                 "faint": "no",
                 "pregnancy": "no",
+                "recent_procedure": "none",
                 "clots": "none",
                 "colour": "dark_red",
                 "symptoms": ["itching_or_burning"],
@@ -57,13 +58,14 @@ def test_a_whole_diary_session_logs_nothing_that_was_entered(client, caplog, set
             "pain_after": "none",
             "faint": "no",
             "pregnancy": "no",
+            "recent_procedure": "none",
             "clots": "none",
             "notes": EDITED,
         },
     )
     client.post("/diary/new/", {"amount": "lots", "notes": NOTE})  # bad input is logged too
-    client.get("/learn/search/", {"q": "heron lanterns"})
-    client.post("/check/", {"amount": "heavy", "age": "30", "notes": NOTE})
+    client.post("/learn/search/", {"q": "heron lanterns"}, follow=True)
+    client.post("/check/", {"amount": "heavy", "age": "30", "notes": NOTE}, follow=True)
     client.post(
         "/api/v1/episodes/",
         {"occurred_at": "not a date", "amount": "heavy", "notes": NOTE},
@@ -96,7 +98,7 @@ def test_production_cannot_show_debug_pages():
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_HTTPS": "1"}
     result = subprocess.run(

@@ -27,7 +27,7 @@ def test_diary_titles_are_neutral_too(client, member):
 
 
 def test_result_page_title_is_neutral(client):
-    html = client.post("/check/", {"amount": "heavy", "age": "30"}).content.decode()
+    html = client.post("/check/", {"amount": "heavy", "age": "30"}, follow=True).content.decode()
     assert title(html) == "Harbour"
 
 
@@ -49,9 +49,12 @@ def test_manifest_name_and_icons_are_neutral(client):
     assert manifest["Content-Type"] == "application/manifest+json"
     data = manifest.json()
     assert data["name"] == data["short_name"] == "Harbour"
+    # An install sheet and the phone's app list show the description too.
+    assert data["description"] and not REVEALING.search(data["description"])
     assert not REVEALING.search(str(data))
     for icon in data["icons"]:
         assert icon["src"].startswith("/static/icons/icon-")
+    assert {icon["purpose"] for icon in data["icons"]} == {"any", "maskable"}
 
 
 def test_favicon_is_served_at_the_root(client):
@@ -60,8 +63,19 @@ def test_favicon_is_served_at_the_root(client):
     from django.conf import settings
 
     assert (Path(settings.WHITENOISE_ROOT) / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
-    svg = (Path(settings.BASE_DIR) / "static/icons/favicon.svg").read_text()
-    assert not REVEALING.search(svg)
+    for name in ("favicon.svg", "icon-maskable.svg"):
+        svg = (Path(settings.BASE_DIR) / "static/icons" / name).read_text()
+        assert not REVEALING.search(svg), name
+
+
+def test_api_schema_and_docs_are_named_neutrally(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    info = schema.json()["info"]
+    assert info["title"] == "Harbour API"
+    assert not REVEALING.search(info.get("description", ""))
+    # A saved copy is named after the title, and a downloads list shows the name.
+    assert not REVEALING.search(schema["Content-Disposition"])
+    assert title(client.get("/api/v1/docs/").content.decode()) == "Harbour API"
 
 
 def test_every_page_offers_leave_quickly(client):

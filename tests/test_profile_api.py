@@ -41,7 +41,7 @@ def api(member):
 
 
 def saved(member):
-    profile = services.get_profile(member)
+    profile = services.get_or_create_profile(member)
     values = {field: getattr(profile, field) for field in EMPTY}
     if values["screening_last_date"]:
         values["screening_last_date"] = values["screening_last_date"].isoformat()

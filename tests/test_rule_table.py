@@ -8,7 +8,7 @@ import pytest
 from knowledge.emergency import COUNTRY_CODES, emergency_number, emergency_numbers
 from knowledge.triage import LEVELS, load_rules
 
-# shared/spec/triage-api.md, "Rules", in the spec's order.
+# docs/triage-api.md, "Rules", in the spec's order.
 SPEC_RULES = {
     "heavy_bleeding": "emergency",
     "faint": "emergency",
@@ -18,6 +18,14 @@ SPEC_RULES = {
     "pregnant_bleeding": "urgent",
     "possible_ectopic": "urgent",
     "possible_pregnancy_missed_period": "urgent",
+    "pelvic_infection_severe": "emergency",
+    "possible_internal_bleeding": "emergency",
+    "vault_opening": "emergency",
+    "fever": "urgent",
+    "sick_with_infection_signs": "urgent",
+    "shoulder_tip_pain": "urgent",
+    "procedure_complication": "urgent",
+    "after_hysterectomy": "urgent",
     "pelvic_infection": "urgent",
     "non_consensual": "urgent",
     "child_safeguarding": "urgent",
@@ -34,6 +42,9 @@ SPEC_RULES = {
     "pelvic_pain": "soon",
     "possible_pregnancy": "soon",
     "on_anticoagulants": "soon",
+    "visible_sore_or_lump": "soon",
+    "unexplained_weight_loss": "soon",
+    "vaginal_bulge": "soon",
     "unexplained_bleeding": "routine",
     "first_intercourse_light": "self_care",
     "partner_blood": "self_care",
@@ -81,8 +92,16 @@ def is_https(url):
     return parts.scheme == "https" and "." in parts.netloc
 
 
-def test_codes_and_levels_match_the_spec_in_order():
-    assert [(r["code"], r["level"]) for r in RULES] == list(SPEC_RULES.items())
+def test_codes_and_levels_match_the_spec():
+    assert {r["code"]: r["level"] for r in RULES} == SPEC_RULES
+    assert len(RULES) == len(SPEC_RULES), "no code twice"
+
+
+def test_table_reads_from_most_to_least_urgent():
+    """A clinician reads the table top down; within a level, the table's order is the order
+    in which reasons are shown."""
+    ranks = [LEVELS.index(r["level"]) for r in RULES]
+    assert ranks == sorted(ranks)
 
 
 def test_kinds_mark_the_fallback_and_the_reassurances():
@@ -92,7 +111,7 @@ def test_kinds_mark_the_fallback_and_the_reassurances():
 
 
 def test_version_is_a_string():
-    assert load_rules()["version"] == "1"
+    assert load_rules()["version"] == "2"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r["code"] for r in RULES])
@@ -101,9 +120,16 @@ def test_rule_has_a_source_with_an_https_address(rule):
     assert is_https(rule["source_url"]), rule["source_url"]
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r["code"] for r in RULES])
-def test_rule_message_is_short_plain_and_speaks_to_you(rule):
-    message = rule["message"]
+# Every message a person can read: each rule's, and each of its variants'.
+MESSAGES = [
+    pytest.param(message, id=f"{r['code']}-{n}")
+    for r in RULES
+    for n, message in enumerate([r["message"], *(v["message"] for v in r.get("variants", ()))])
+]
+
+
+@pytest.mark.parametrize("message", MESSAGES)
+def test_rule_message_is_short_plain_and_speaks_to_you(message):
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s]
     assert 1 <= len(sentences) <= 2, "one or two short sentences"
     assert all(len(s.split()) <= 25 for s in sentences), "short sentences"

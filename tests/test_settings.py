@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 STRONG_KEY = "k8#v2Lq!x9Zr@4tWm7Nf$3hYp6Bd*1Gs%5Jc&0Ru^8Ea(2Ki)9Ho-Vy"
 
@@ -83,3 +83,69 @@ def test_an_unknown_cache_url_is_a_clear_start_up_error():
     result = run_django(["check"], DJANGO_SECRET_KEY=STRONG_KEY, CACHE_URL="memcached://x")
     assert result.returncode != 0
     assert "CACHE_URL must start with" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name, extra",
+    [
+        ("DJANGO_HTTPS", {}),
+        ("DJANGO_DEBUG", {}),
+        ("DISCREET_TITLES", {}),
+        ("WHITENOISE_USE_FINDERS", {}),
+        ("DJANGO_SSL_REDIRECT", {"DJANGO_HTTPS": "1"}),
+        ("DJANGO_HSTS_PRELOAD", {"DJANGO_HTTPS": "1"}),
+    ],
+)
+def test_a_mistyped_switch_stops_the_app_naming_the_variable(name, extra):
+    result = run_django(["check"], DJANGO_SECRET_KEY=STRONG_KEY, **extra, **{name: "ture"})
+    assert result.returncode != 0
+    assert f"{name} must be one of 1, true, yes, on or 0, false, no, off" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value, expected", [("off", "False"), ("No", "False"), ("ON", "True")])
+def test_switches_read_every_spelling_they_promise(value, expected):
+    shell = "from django.conf import settings; print(settings.DISCREET_TITLES)"
+    result = run_django(
+        ["shell", "--no-imports", "-c", shell], DJANGO_SECRET_KEY=STRONG_KEY, DISCREET_TITLES=value
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_the_settings_import_nothing_from_the_apps():
+    code = (
+        "import os, sys; os.environ['DJANGO_SECRET_KEY'] = sys.argv[1]; "
+        "import pcb_site.settings; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('diary', 'knowledge')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, STRONG_KEY], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["manage.py", "check", "--deploy"],
+        ["manage.py", "runserver", "--noreload", "127.0.0.1:0"],
+        ["-c", "import pcb_site.asgi"],
+        ["-c", "import pcb_site.wsgi"],
+    ],
+    ids=["check-deploy", "runserver", "asgi", "wsgi"],
+)
+def test_every_way_of_starting_checks_the_diary_keys(command, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        DIARY_ENCRYPTION_KEYS="not-a-key",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    env.pop("CACHE_URL", None)
+    result = subprocess.run(
+        [sys.executable, *command], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "DIARY_ENCRYPTION_KEYS: key number 1 is not a Fernet key" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""POST /api/v1/triage/ as shared/spec/triage-api.md defines it, bad input included."""
+"""POST /api/v1/triage/ as docs/triage-api.md defines it, bad input included."""
 
 import json
 
@@ -38,7 +38,7 @@ def test_response_has_exactly_the_contract_shape(client):
     assert body["advice"] == "Book an appointment with a GP or gynaecologist within 2 weeks."
     assert body["emergency_number"] == "112"
     assert body["pages"][-1] == "/learn/when-to-get-help/"
-    assert body["rules_version"] == "1"
+    assert body["rules_version"] == "2"
 
 
 def test_reasons_list_every_fired_rule_most_urgent_first(client):
@@ -68,6 +68,23 @@ def test_country_picks_the_emergency_number(client, country, number):
     assert response.json()["emergency_number"] == number
 
 
+def test_version_2_fields_are_accepted_and_decide(client):
+    body = post(
+        client,
+        {"age": 52, "amount": "spotting", "recent_procedure": "hysterectomy",
+         "symptoms": ["bulge", "being_sick", "shoulder_tip_pain", "sore_or_lump", "weight_loss"]},
+    ).json()  # fmt: skip
+    assert body["level"] == "emergency"
+    assert body["reasons"][0]["code"] == "vault_opening"
+    assert body["rules_version"] == "2"
+
+
+def test_advice_follows_a_reason_that_asks_for_sooner_action(client):
+    body = post(client, {"age": 30, "amount": "light", "pregnancy": "yes"}).json()
+    assert body["level"] == "urgent"
+    assert "maternity unit now" in body["advice"]
+
+
 def test_every_page_in_the_answer_exists(client):
     body = post(client, {"age": 30, "amount": "heavy", "non_consensual": True}).json()
     for page in body["pages"]:
@@ -94,7 +111,8 @@ def test_rate_limited_with_retry_after(client, settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import ScopedRateThrottle
 
-    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "triage": "3/min"}
+    # Per hour: the windows are fixed, and a test must not straddle the end of one.
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "triage": "3/hour"}
     original = ScopedRateThrottle.THROTTLE_RATES
     ScopedRateThrottle.THROTTLE_RATES = rates
     try:
@@ -145,6 +163,15 @@ VALID = {"age": 30, "amount": "light"}
         ("symptoms", ["headache"]),
         ("symptoms", [1]),
         ("symptoms", {"fever": True}),
+        ("symptoms", ["bulge", "bulge"]),
+        ("symptoms", ["shoulder_pain"]),
+        ("symptoms", ["being sick"]),
+        ("recent_procedure", "coil"),
+        ("recent_procedure", "None"),
+        ("recent_procedure", None),
+        ("recent_procedure", ""),
+        ("recent_procedure", ["hysterectomy"]),
+        ("recent_procedure", True),
         ("anticoagulants", "no"),
         ("cervical_screening", "late"),
         ("first_intercourse", None),
@@ -238,6 +265,6 @@ def test_docs_page_loads_only_our_own_files(client):
 
 def test_rule_table_is_served_as_json_at_a_stable_url(client):
     body = client.get("/api/v1/rules/").json()
-    assert body["version"] == "1"
-    assert len(body["rules"]) == 27
+    assert body["version"] == "2"
+    assert len(body["rules"]) == 38
     assert set(body["levels"]) == {"emergency", "urgent", "soon", "routine", "self_care"}

@@ -24,13 +24,14 @@ ORDERS = {
     "menopause": ("no", "unsure", "yes"),
     **dict.fromkeys(BOOLEANS, (False, True)),
 }
+PROCEDURES = CHOICES["recent_procedure"]
 # up_to_date < unknown < each of overdue, never, abnormal (those three are not ordered).
 WORSE_SCREENING = {
     "up_to_date": ("unknown", "overdue", "never", "abnormal"),
     "unknown": ("overdue", "never", "abnormal"),
 }
 COUNT_LIMITS = {"previous_episodes_6_months": 1000, "first_episode_days_ago": 36500}
-MONOTONE_FIELDS = (*ORDERS, "cervical_screening", "symptoms", *COUNT_LIMITS)
+MONOTONE_FIELDS = (*ORDERS, "cervical_screening", "symptoms", "recent_procedure", *COUNT_LIMITS)
 
 
 # Either side of every age in the spec's table (13, 16, 25, 45), where mistakes hide.
@@ -52,6 +53,7 @@ DEFAULTS = {
     "pregnancy": "no",
     "menopause": "no",
     "symptoms": [],
+    "recent_procedure": "none",
     "anticoagulants": False,
     "cervical_screening": "unknown",
     "first_intercourse": False,
@@ -69,6 +71,7 @@ VALUES = {
     "pregnancy": st.sampled_from(ORDERS["pregnancy"]),
     "menopause": st.sampled_from(ORDERS["menopause"]),
     "symptoms": st.lists(st.sampled_from(SYMPTOMS), unique=True),
+    "recent_procedure": st.sampled_from(PROCEDURES),
     "anticoagulants": st.booleans(),
     "cervical_screening": st.sampled_from(CHOICES["cervical_screening"]),
     "first_intercourse": st.booleans(),
@@ -102,6 +105,8 @@ def worse_values(field, value):
     if field == "cervical_screening":
         worse = WORSE_SCREENING.get(value)
         return st.sampled_from(worse) if worse else None
+    if field == "recent_procedure":  # none < any procedure; the procedures are not ordered
+        return st.sampled_from(PROCEDURES[1:]) if value == "none" else None
     if field == "symptoms":
         missing = [s for s in SYMPTOMS if s not in value]
         added = st.lists(st.sampled_from(missing), min_size=1, unique=True)
@@ -128,16 +133,29 @@ def spec_red_flags(a):
     has = set(a["symptoms"]).__contains__
     bled = a["amount"] in ("moderate", "heavy")
     pelvic = has("pelvic_pain") or a["pain_after"] in ("moderate", "severe")
+    pregnant_maybe = a["pregnancy"] in ("possible", "yes")
+    procedure = a["recent_procedure"]
     rules = {
         "heavy_bleeding": a["amount"] == "heavy",
         "faint": a["faint"],
         "severe_pain_after": a["pain_after"] == "severe",
         "severe_pain_with_bleeding": a["pain_during_sex"] == "severe" and bled,
-        "pregnancy_severe_pain": a["pregnancy"] in ("possible", "yes") and pain == "severe",
+        "pregnancy_severe_pain": pregnant_maybe and pain == "severe",
         "pregnant_bleeding": a["pregnancy"] == "yes",
         "possible_ectopic": (a["pregnancy"] == "possible" or has("missed_period"))
         and (has("pelvic_pain") or a["pain_after"] != "none"),
         "possible_pregnancy_missed_period": a["pregnancy"] == "possible" and has("missed_period"),
+        "pelvic_infection_severe": (has("fever") or has("being_sick")) and pelvic,
+        "possible_internal_bleeding": has("shoulder_tip_pain")
+        and (pregnant_maybe or has("missed_period") or pelvic),
+        "vault_opening": has("bulge") and procedure == "hysterectomy",
+        "fever": has("fever"),
+        "sick_with_infection_signs": has("being_sick")
+        and (has("unusual_discharge") or a["pain_during_sex"] in ("moderate", "severe")),
+        "shoulder_tip_pain": has("shoulder_tip_pain"),
+        "procedure_complication": procedure != "none"
+        and (has("fever") or has("unusual_discharge") or pain in ("moderate", "severe") or bled),
+        "after_hysterectomy": procedure == "hysterectomy",
         "pelvic_infection": pelvic
         and any(map(has, ("fever", "unusual_discharge", "pain_passing_urine"))),
         "non_consensual": a["non_consensual"],
@@ -149,8 +167,9 @@ def spec_red_flags(a):
         "severe_pain_during_sex": a["pain_during_sex"] == "severe",
         "postmenopausal_bleeding": a["menopause"] == "yes"
         or (a["menopause"] == "unsure" and at_least(a["age"], 45)),
-        "recurrent_bleeding": a["previous_episodes_6_months"] >= 1 and not a["first_intercourse"],
-        "persistent_bleeding": a["first_episode_days_ago"] >= 28 and not a["first_intercourse"],
+        "recurrent_bleeding": (a["previous_episodes_6_months"] >= 1 and not a["first_intercourse"])
+        or a["previous_episodes_6_months"] >= 2,
+        "persistent_bleeding": a["first_episode_days_ago"] >= 28,
         "screening_due": a["cervical_screening"] == "abnormal"
         or (a["cervical_screening"] in ("overdue", "never") and at_least(a["age"], 25)),
         "intermenstrual_bleeding": has("bleeding_between_periods"),
@@ -160,20 +179,24 @@ def spec_red_flags(a):
         "pelvic_pain": pelvic,
         "possible_pregnancy": a["pregnancy"] == "possible" or has("missed_period"),
         "on_anticoagulants": a["anticoagulants"],
+        "visible_sore_or_lump": has("sore_or_lump"),
+        "unexplained_weight_loss": has("weight_loss"),
+        "vaginal_bulge": has("bulge"),
     }
     return {code for code, fired in rules.items() if fired}
 
 
 def spec_reassurances(a):
     pain = max(a["pain_during_sex"], a["pain_after"], key=PAIN.index)
-    first_light = (
-        a["first_intercourse"]
-        and a["age"] is not None
-        and a["age"] >= 16
-        and a["amount"] in ("spotting", "light")
-        and pain in ("none", "mild")
-    )
-    fired = {"first_intercourse_light": first_light, "partner_blood": a["partner_blood"]}
+    old_enough = a["age"] is not None and a["age"] >= 16  # unknown age never reassures
+    small = a["amount"] in ("spotting", "light")
+    fired = {
+        "first_intercourse_light": a["first_intercourse"]
+        and old_enough
+        and small
+        and pain in ("none", "mild"),
+        "partner_blood": a["partner_blood"] and old_enough and small,
+    }
     return {code for code, yes in fired.items() if yes}
 
 
@@ -217,6 +240,7 @@ PAIR_VALUES = {
     "age": (None, *THRESHOLD_AGES, 30, 60),
     **ORDERS,
     "cervical_screening": CHOICES["cervical_screening"],
+    "recent_procedure": PROCEDURES,
     "symptoms": [[], *([s] for s in SYMPTOMS), *map(list, itertools.combinations(SYMPTOMS, 2))],
     "first_intercourse": (False, True),
     "partner_blood": (False, True),
@@ -232,6 +256,8 @@ def is_worse(field, worse, better):
         return worse in WORSE_SCREENING.get(better, ())
     if field == "symptoms":
         return set(worse) > set(better)
+    if field == "recent_procedure":
+        return better == "none" and worse != "none"
     if field in COUNT_LIMITS:
         return worse > better
     return False  # the spec orders neither age nor first_intercourse nor partner_blood

@@ -1,8 +1,11 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import SetPasswordMixin, UserCreationForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from diary.accounts.recovery import user_for_recovery_code
+from diary.accounts.tokens import revoke_all_tokens
 
 
 class SignupForm(UserCreationForm):
@@ -25,6 +28,17 @@ class SignupForm(UserCreationForm):
         self.fields["password1"].label = _("Password")
         self.fields["password2"].label = _("Password again")
         self.fields["password2"].help_text = _("Type the same password again, to be sure.")
+
+    def validate_password_for_user(self, user, password_field_name="password1"):
+        # Django flags a weak password under the second box ("again"); people look for it
+        # under the first, where they chose it.
+        super().validate_password_for_user(user, password_field_name)
+
+    def add_taken_error(self):
+        """The usual "taken" message (Django's own, checked whatever the case by
+        UserCreationForm), for a name someone else took after the form checked it."""
+        message = self.instance.unique_error_message(self._meta.model, ["username"])
+        self.add_error("username", message)
 
 
 class RecoveryForm(SetPasswordMixin, forms.Form):
@@ -66,13 +80,35 @@ class RecoveryForm(SetPasswordMixin, forms.Form):
                 )
         if self.user is not None:
             self.validate_passwords("new_password1", "new_password2")
-            self.validate_password_for_user(self.user, "new_password2")
+            self.validate_password_for_user(self.user, "new_password1")
         return cleaned
 
     def save(self):
         self.user.set_password(self.cleaned_data["new_password1"])
-        self.user.save(update_fields=["password"])
+        # A new password shuts out every device that signed in with the old one.
+        with transaction.atomic():
+            self.user.save(update_fields=["password"])
+            revoke_all_tokens(self.user)
         return self.user
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, with a weak new password flagged under "New password", where it was typed,
+    not under "again"."""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+    def save(self, commit=True):
+        # A new password shuts out every device that signed in with the old one (this
+        # browser stays signed in: Django's view updates its session).
+        with transaction.atomic():
+            user = super().save(commit)
+            if commit:
+                revoke_all_tokens(user)
+        return user
 
 
 class ConfirmPasswordForm(forms.Form):

@@ -4,8 +4,10 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
 
-from diary.models import RecoveryCode
+from diary.accounts.models import RecoveryCode
+from diary.encryption import decrypt, encrypt
 
 # No 0/O, 1/I/L or U: a code copied by hand from paper must not be ambiguous.
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -44,3 +46,30 @@ def user_for_recovery_code(username, code):
     if check_password(normalise(code), stored.code_hash):
         return user
     return None
+
+
+# A new code must survive one redirect to the page that shows it, and no longer. It waits in
+# the cache (shared Redis in production), encrypted with the diary's keys, for at most this
+# long; the session holds only a random reference to it.
+SHOW_WITHIN_SECONDS = 10 * 60
+
+
+def _waiting_key(reference):
+    return f"recovery-code-to-show:{reference}"
+
+
+def hold_code_to_show(code):
+    """Keep a new plain code for the page that shows it; returns the reference to it."""
+    reference = secrets.token_urlsafe(16)
+    cache.set(_waiting_key(reference), encrypt(code), SHOW_WITHIN_SECONDS)
+    return reference
+
+
+def take_code_to_show(reference):
+    """The code held under this reference, once: it is deleted as it is read."""
+    if not reference:
+        return None
+    key = _waiting_key(reference)
+    held = cache.get(key)
+    cache.delete(key)
+    return decrypt(held) if held else None

@@ -1,8 +1,42 @@
 // "Leave quickly" (the GOV.UK "Exit this page" pattern). Without JavaScript the button is a
 // plain link to a neutral site. With it, one tap (or Esc three times) also ends the session
 // and replaces this page in the history, so Back does not bring the diary back.
+//
+// Leaving quickly, and posting a form that ends the session (locking, logging out: the
+// addresses in <body data-session-ends>), also empty the service worker's page caches.
+// Nothing personal is ever in them (templates/sw.js fetches without cookies): this makes
+// sure. The install-time cache stays, so the app still opens offline.
 (function () {
   "use strict";
+
+  function forgetPages() {
+    // Fire and forget: nothing here waits, so leaving is never slowed down. The worker
+    // finishes the job even once this page is gone.
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) {
+      worker.postMessage("forget-pages");
+    }
+    try {
+      window.caches.keys().then(function (names) {
+        names.forEach(function (name) {
+          if (/^harbour-.+-pages$/.test(name)) {
+            window.caches.delete(name);
+          }
+        });
+      }).catch(function () {});
+    } catch (error) {
+      // No Cache API here (an insecure context): nothing was kept.
+    }
+  }
+
+  var sessionEnds = (document.body.getAttribute("data-session-ends") || "").split(" ");
+  document.addEventListener("submit", function (event) {
+    var action = new URL(event.target.getAttribute("action") || "", window.location.href);
+    if (sessionEnds.indexOf(action.pathname) !== -1) {
+      forgetPages();
+    }
+  });
+
   var link = document.querySelector("[data-quick-exit]");
   if (!link) {
     return;
@@ -14,6 +48,7 @@
     if (event) {
       event.preventDefault();
     }
+    forgetPages();
     if (lockForm && navigator.sendBeacon) {
       navigator.sendBeacon(lockForm.action, new FormData(lockForm));
     }

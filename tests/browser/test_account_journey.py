@@ -48,7 +48,7 @@ def test_signup_errors_are_shown_next_to_the_field(live_server, page, screenshot
     page.get_by_label("Password", exact=True).fill("password")
     page.get_by_label("Password again").fill("password")
     page.get_by_role("button", name="Create account").click()
-    expect(page.locator("#id_password2_error")).to_contain_text("too common")
+    expect(page.locator("#id_password1_error")).to_contain_text("too common")
     expect(page.get_by_label("Username")).to_have_value("fern")
     screenshot("signup-error")
 

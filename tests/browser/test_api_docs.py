@@ -11,3 +11,9 @@ def test_api_docs_render_from_our_own_files_under_the_csp(live_server, page):
     page.goto(live_server.url + "/api/v1/docs/")
     expect(page.get_by_text("/api/v1/triage/").first).to_be_visible(timeout=15000)
     assert problems == []
+
+
+def test_api_docs_tab_shows_only_the_neutral_name(live_server, page):
+    page.goto(live_server.url + "/api/v1/docs/")
+    expect(page).to_have_title("Harbour API")
+    expect(page.get_by_role("heading", name="Harbour API")).to_be_visible(timeout=15000)

@@ -48,7 +48,10 @@ def assert_left_and_back_shows_no_diary(page, live_server):
     page.go_back()
     page.wait_for_load_state()
     assert PRIVATE_NOTE not in page.content()
-    assert "/diary/" not in page.url or "login" in page.url
+    # Back shows the sign-in page, or (when Back races the sign-out, which ends the session
+    # while that request is read) Django's refusal: never a page of the signed-in diary.
+    assert "/diary/" not in page.url or "login" in page.url or "Bad Request" in page.content()
+    expect(page.get_by_role("button", name="Lock now")).to_have_count(0)
     page.goto(live_server.url + "/diary/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/diary/")
 
@@ -61,6 +64,16 @@ def test_one_tap_leaves_and_back_does_not_show_the_diary(in_the_diary, live_serv
     screenshot("quick-exit-before", full_page=False)
     button.click()
     assert_left_and_back_shows_no_diary(page, live_server)
+
+
+def test_the_footer_says_leaving_does_not_clear_history(live_server, page, screenshot):
+    page.goto(live_server.url + "/learn/")
+    note = page.locator(".site-footer__exit-hint")
+    expect(note).to_contain_text("Leaving quickly does not clear your browser's history")
+    note.scroll_into_view_if_needed()
+    screenshot("quick-exit-history-note", full_page=False)
+    note.get_by_role("link", name="use a private window").click()
+    expect(page.get_by_role("heading", name="What your browser keeps")).to_be_in_viewport()
 
 
 def test_escape_three_times_leaves_too(in_the_diary, live_server):

@@ -1,0 +1,339 @@
+"""How an episode is assessed: the rule table's answer with the person's profile and the
+history before the episode, what that answer had to assume, and keeping it current.
+
+Every change that can move an answer (an episode added, backdated, edited or deleted, the
+profile changed, a new rules version) calls `reassess`, in the same transaction, and the
+answer is stored: pages and the API read it and never evaluate the rules themselves.
+"""
+
+import bisect
+import calendar
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from diary.models import Episode, Profile
+from knowledge import triage
+from knowledge.triage import Answers, Result
+
+# What the forms and the API hand over: Episode field names to clean values.
+Values = dict[str, Any]
+# An assessment as an episode stores it: {"level", "reasons" (codes), "rules_version"},
+# and, for a self-check saved to the diary, "floor": True while its answers stand: the
+# current assessment does not go below it until the episode is edited.
+Stored = dict[str, Any]
+
+EPISODE_FIELDS = (
+    "occurred_at", "onset", "amount", "colour", "clots", "duration", "still_bleeding",
+    "pain_during_sex", "pain_after", "faint", "symptoms", "pregnancy", "recent_procedure",
+    "first_intercourse", "new_partner", "condom_used", "lubricant_used", "partner_blood",
+    "non_consensual", "notes",
+)  # fmt: skip
+# Fields the rules read straight from the episode (the contract's names).
+TRIAGE_FIELDS = (
+    "amount", "clots", "still_bleeding", "pain_during_sex", "pain_after", "faint", "symptoms",
+    "pregnancy", "recent_procedure", "first_intercourse", "partner_blood", "non_consensual",
+)  # fmt: skip
+# The contract counts earlier episodes within 6 calendar months.
+HISTORY_MONTHS = 6
+# England's screening intervals: every 3 years from 25 to 49, every 5 years from 50 to 64
+# (NHS, "When it's offered"). HPV found with normal cells: again in 1 year.
+SCREENING_YEARS_UNDER_50, SCREENING_YEARS_FROM_50, SCREENING_YEARS_HPV = 3, 5, 1
+
+
+# Dates ----------------------------------------------------------------------------------
+
+
+def shift_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` calendar months later (earlier when negative),
+    clamped to the end of a shorter month: 31 August less 6 months is 28 or 29 February."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    return shift_months(moment, -months)
+
+
+def add_years(date: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    year = date.year + years
+    return date.replace(year=year, day=min(date.day, calendar.monthrange(year, date.month)[1]))
+
+
+# What the rules are told ----------------------------------------------------------------
+
+
+def age_at(profile: Profile, moment: datetime.datetime) -> int | None:
+    """Age in the year of the episode; None when the year of birth is not given."""
+    if not profile.year_of_birth:
+        return None
+    return moment.year - profile.year_of_birth
+
+
+def screening_status(profile: Profile, moment: datetime.datetime, age: int | None) -> str:
+    """The contract's cervical_screening value from what the profile says."""
+    if profile.screening == "never":
+        return "never"
+    if profile.screening_last_result == "abnormal":
+        return "abnormal"
+    if profile.screening != "had" or not profile.screening_last_date:
+        return "unknown"
+    if profile.screening_last_result == "hpv_only":
+        years = SCREENING_YEARS_HPV
+    elif age is not None and age >= 50:
+        years = SCREENING_YEARS_FROM_50
+    else:
+        years = SCREENING_YEARS_UNDER_50
+    if moment.date() > add_years(profile.screening_last_date, years):
+        return "overdue"
+    return "up_to_date" if profile.screening_last_result in ("normal", "hpv_only") else "unknown"
+
+
+def history_from(
+    earlier_times: list[datetime.datetime], moment: datetime.datetime
+) -> dict[str, int]:
+    """previous_episodes_6_months and first_episode_days_ago as the contract defines them,
+    from the sorted times of the other episodes: those within 6 calendar months before
+    `moment` (the boundary included), and the days since the first of them."""
+    start = bisect.bisect_left(earlier_times, months_before(moment, HISTORY_MONTHS))
+    end = bisect.bisect_left(earlier_times, moment)
+    return {
+        "previous_episodes_6_months": end - start,
+        "first_episode_days_ago": (moment - earlier_times[start]).days if end > start else 0,
+    }
+
+
+def answers_for(
+    values: Values, profile: Profile, history: dict[str, int]
+) -> tuple[Answers, list[str]]:
+    """The rule table's input for one episode, and which profile facts were unknown.
+
+    Unknown facts err towards more care: the rules count an unknown age as 25 or over and
+    45 or over, but not as 16 or over; menopause unknown is "unsure"; screening unknown is
+    "unknown"; blood thinners unknown count as not taken (and the page says so).
+    """
+    moment = values["occurred_at"]
+    age = age_at(profile, moment)
+    unknown = []
+    if age is None:
+        unknown.append("year_of_birth")
+    if not profile.menopause:
+        unknown.append("menopause")
+    screening = screening_status(profile, moment, age)
+    if screening == "unknown":
+        unknown.append("cervical_screening")
+    if not profile.anticoagulants:
+        unknown.append("anticoagulants")
+    # A field left out (recent_procedure in a caller older than rules v2) takes the rule
+    # table's default, which is also the model's.
+    answers = {field: values[field] for field in TRIAGE_FIELDS if field in values}
+    answers.update(
+        age=age,
+        menopause=profile.menopause or "unsure",
+        cervical_screening=screening,
+        anticoagulants=profile.anticoagulants == "yes",
+        **history,
+    )
+    return answers, unknown
+
+
+# What each unknown fact could be, to see whether knowing it would change the answer.
+ALTERNATIVES = {
+    "year_of_birth": ("age", triage.AGES_TO_TRY),
+    "menopause": ("menopause", ["no", "yes"]),
+    "cervical_screening": ("cervical_screening", ["up_to_date", "overdue", "abnormal"]),
+    "anticoagulants": ("anticoagulants", [True]),
+}
+
+
+def assumptions(answers: Answers, unknown: list[str], result: Result) -> dict[str, Any]:
+    """What the answer had to assume: for each reason, the unknown facts without which it
+    might not have fired (it is told in the reason's first words, with the question that
+    settles it), and the unknown facts that could change the level (`refine`)."""
+    # Only a red flag can fire *because* a fact is unknown (the unknown counts towards more
+    # care); the fallback or a reassurance giving way to a red flag once a fact is known is
+    # what `refine` says instead.
+    kinds = {rule["code"]: rule["kind"] for rule in triage.load_rules()["rules"]}
+    level = result["level"]
+    codes = [r["code"] for r in result["reasons"] if kinds.get(r["code"]) == "red_flag"]
+    by_reason: dict[str, list[str]] = {}
+    for fact in unknown:
+        field, options = ALTERNATIVES[fact]
+        for option in options:
+            fired = {r["code"] for r in triage.evaluate({**answers, field: option})["reasons"]}
+            for code in codes:
+                if code not in fired and fact not in by_reason.get(code, []):
+                    by_reason.setdefault(code, []).append(fact)
+    refine = [fact for fact in unknown if triage.would_change(answers, *ALTERNATIVES[fact], level)]
+    return {"reasons": by_reason, "refine": refine, "unknown": list(unknown)}
+
+
+# The stored answer ----------------------------------------------------------------------
+
+
+def as_stored(result: Result) -> Stored:
+    """A triage result as an episode keeps it: the level, the reason codes, the version."""
+    return {
+        "level": result["level"],
+        "reasons": [reason["code"] for reason in result["reasons"]],
+        "rules_version": result["rules_version"],
+    }
+
+
+def _most_urgent_first(reasons: list[dict[str, Any]], level: str) -> list[dict[str, Any]]:
+    """Each reason once, most urgent first, then in table order, as triage.evaluate orders
+    them. A reassurance (C1, C2) or the fallback (R1) is kept only when it speaks for
+    `level`: beside a red flag it would mislead."""
+    rules = triage.load_rules()["rules"]
+    kinds = {rule["code"]: rule["kind"] for rule in rules}
+    order = {rule["code"]: number for number, rule in enumerate(rules)}
+    unique = {reason["code"]: reason for reason in reasons}.values()
+    kept = [r for r in unique if kinds.get(r["code"]) == "red_flag" or r["level"] == level]
+    last = len(rules)
+    return sorted(kept, key=lambda r: (triage.level_rank(r["level"]), order.get(r["code"], last)))
+
+
+def more_urgent_result(own: Result, told: Result) -> Result:
+    """The diary's own result, or the self-check's where that was more urgent: the diary
+    never shows a lower level than the person was given by the self-check they saved. The
+    diary knows the history and the profile, so its reasons stay; the self-check adds the
+    reasons for its level, or all of its reasons when both came to the same level."""
+    if triage.level_rank(own["level"]) < triage.level_rank(told["level"]):
+        return own
+    level: str = told["level"]
+    if level == own["level"]:
+        added = told["reasons"]
+    else:
+        added = [reason for reason in told["reasons"] if reason["level"] == level]
+    reasons = _most_urgent_first([*added, *own["reasons"]], level)
+    return {**own, "level": level, "reasons": reasons}
+
+
+def _rules_by_code() -> dict[str, triage.Rule]:
+    return {rule["code"]: rule for rule in triage.load_rules()["rules"]}
+
+
+def _told_by_the_check(episode: Episode) -> Result | None:
+    """What a self-check saved to the diary said, as a result the diary cannot go below."""
+    told = episode.assessment_when_logged
+    if not told or not told.get("floor"):
+        return None
+    rules = _rules_by_code()
+    reasons = [{"code": c, "level": rules[c]["level"]} for c in told["reasons"] if c in rules]
+    return {"level": told["level"], "reasons": reasons, "rules_version": told["rules_version"]}
+
+
+def _with_rules(stored: Stored, episode: Episode) -> Result:
+    """A stored {level, reasons (codes), rules_version} with each reason's rule (message,
+    source, pages) from the table, and what it assumed. Codes are stable across table
+    versions, so old episodes still read well; a code the table no longer has is left
+    out. A rule's variant message is chosen from the episode's own answers."""
+    rules = _rules_by_code()
+    known = triage.facts({field: getattr(episode, field) for field in TRIAGE_FIELDS})
+    reasons = [triage.reason_for(rules[code], known) for code in stored["reasons"] if code in rules]
+    return {
+        **stored,
+        "reasons": reasons,
+        "pages": triage.pages_for(reasons, known),
+        "sooner": triage.sooner_for(reasons, stored["level"]),
+    }
+
+
+def current_of(episode: Episode) -> Stored:
+    return {
+        "level": episode.assessment_level,
+        "reasons": episode.assessment_reasons,
+        "rules_version": episode.assessment_rules_version,
+    }
+
+
+def stored_assessment(episode: Episode) -> Result:
+    """The episode's current assessment, as the last change left it, with what it assumed
+    (`assumed`: {code: [facts]}, `refine`: [facts])."""
+    result = _with_rules(current_of(episode), episode)
+    assumed = episode.assessment_assumptions or {}
+    result["assumed"] = assumed.get("reasons", {})
+    result["refine"] = assumed.get("refine", [])
+    return result
+
+
+def assessment_when_logged(episode: Episode) -> Result:
+    """What the person was told when they logged the episode, in stored_assessment's shape.
+    Episodes logged before this was kept read as their stored assessment."""
+    if episode.assessment_when_logged is None:
+        return _with_rules(current_of(episode), episode)
+    return _with_rules(episode.assessment_when_logged, episode)
+
+
+def told_differs(episode: Episode) -> bool:
+    """Whether what the person was told then is not what we say now."""
+    then = episode.assessment_when_logged
+    if then is None:
+        return False
+    return (then["level"], list(then["reasons"])) != (
+        episode.assessment_level,
+        list(episode.assessment_reasons),
+    )
+
+
+# Keeping it current ---------------------------------------------------------------------
+
+
+def reassess(owner: Any, around: Iterable[datetime.datetime] | None = None) -> list[Episode]:
+    """Work out again the current assessment of the owner's episodes, each with the profile
+    as it is now and the history before it, and save those that changed; returns them.
+
+    `around`: the times an episode was added at, moved from or to, or deleted at. Only the
+    episodes whose history can include those times are read again (those up to 6 months
+    later). Without it (the profile changed, a new rules version), every episode is.
+    What the person was told when they logged an episode is never changed here.
+    """
+    profile, _created = Profile.objects.get_or_create(user=owner)
+    query = Episode.objects.filter(owner=owner)
+    moments = sorted(around or ())
+    if moments:
+        query = query.filter(
+            occurred_at__gte=months_before(moments[0], HISTORY_MONTHS + 1),
+            occurred_at__lte=shift_months(moments[-1], HISTORY_MONTHS + 1),
+        )
+    episodes = list(query.order_by("occurred_at"))
+    times = [episode.occurred_at for episode in episodes]
+    changed = []
+    for episode in episodes:
+        # An episode's history reaches back to months_before(its time, 6), boundary included,
+        # which is not the inverse of shift_months at a month's end (30 August looks back to
+        # 28 February, while 28 February + 6 months is 28 August): test each window itself.
+        if moments and not (
+            moments[0] <= episode.occurred_at
+            and months_before(episode.occurred_at, HISTORY_MONTHS) <= moments[-1]
+        ):
+            continue  # read only for the history of the others
+        values = {field: getattr(episode, field) for field in EPISODE_FIELDS}
+        # history_from counts strictly earlier times, so never the episode itself.
+        answers, unknown = answers_for(values, profile, history_from(times, episode.occurred_at))
+        result = triage.evaluate(answers)
+        told = _told_by_the_check(episode)
+        if told:
+            result = more_urgent_result(result, told)
+        stored = as_stored(result)
+        before = episode.assessment_assumptions or {}
+        if stored == current_of(episode) and before.get("unknown") == unknown:
+            continue  # the same answer, resting on the same unknowns
+        episode.assessment_level = stored["level"]
+        episode.assessment_reasons = stored["reasons"]
+        episode.assessment_rules_version = stored["rules_version"]
+        episode.assessment_assumptions = assumptions(answers, unknown, result)
+        changed.append(episode)
+    Episode.objects.bulk_update(
+        changed,
+        [
+            "assessment_level",
+            "assessment_reasons",
+            "assessment_rules_version",
+            "assessment_assumptions",
+        ],
+    )
+    return changed

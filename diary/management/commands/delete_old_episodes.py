@@ -1,0 +1,20 @@
+"""Automatic deletion: delete the episodes older than the age each person chose.
+
+A scheduler runs it daily (a cron line and a systemd timer are in the README); the diary
+page also runs it for the person who opens it (diary/your_data/retention.py). It prints
+counts only, never a username or anything from a diary.
+"""
+
+from django.core.management.base import BaseCommand
+
+from diary.your_data.retention import delete_old_episodes_for_everyone
+
+
+class Command(BaseCommand):
+    help = "Delete the episodes older than the age each person chose for automatic deletion."
+
+    def handle(self, *args, **options):
+        people, episodes = delete_old_episodes_for_everyone()
+        self.stdout.write(
+            f"{episodes} episodes deleted for {people} people with automatic deletion"
+        )
