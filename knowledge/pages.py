@@ -1,12 +1,7 @@
-"""The knowledge pages: Markdown files with front matter, parsed once and searched in memory.
-
-A few dozen pages need no search server: every page is loaded at first use, rendered to HTML
-and indexed, and stays in memory for the life of the process.
-"""
+"""The knowledge pages: Markdown files with front matter, parsed once at first use and kept in
+memory for the life of the process (knowledge/search.py indexes them)."""
 
 import datetime
-import difflib
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +24,9 @@ GROUPS = {
     "other-causes": _("Other causes"),
 }
 CARE_LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
+# The levels whose situations open every page in its "Get help now if…" box: a scared reader
+# on a phone sees them before a word of the body.
+HELP_NOW_LEVELS = ("emergency", "urgent")
 
 # Raw HTML is off: the pages are text, and the CSP forbids inline anything anyway.
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
@@ -86,6 +84,11 @@ class Page:
             for level in CARE_LEVELS
             if any(item.level == level for item in self.care_items)
         ]
+
+    @property
+    def help_now_levels(self):
+        """The care levels of the "Get help now if…" box, with their situations."""
+        return [(level, whens) for level, whens in self.care_levels if level in HELP_NOW_LEVELS]
 
 
 def _page_from_file(path, language):
@@ -151,70 +154,3 @@ def grouped_pages(language="en"):
         (title, sorted((p for p in pages if p.group == key), key=lambda p: (p.order, p.title)))
         for key, title in GROUPS.items()
     ]
-
-
-# --- search -----------------------------------------------------------------------------
-
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP_WORDS = frozenset(
-    "a an and are after at be by can do for from how i if in is it me my of on or the to "
-    "what when why with you your".split()
-)
-# Weights per field: a title hit always outranks anything else (the issue's "title first").
-_WEIGHTS = {"title": 100, "keywords": 10, "summary": 4, "body": 1}
-
-
-def stem(word):
-    """Fold plurals so that "polyps" finds "polyp" and "tears" finds "tear"."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _terms(text):
-    return {stem(w) for w in _WORD.findall(text.lower().replace("'", "")) if w not in _STOP_WORDS}
-
-
-@cache
-def _index(language):
-    index = {}
-    for page in all_pages(language).values():
-        index[page.slug] = {
-            "title": _terms(page.title),
-            "keywords": _terms(" ".join(page.keywords)),
-            "summary": _terms(page.summary),
-            "body": _terms(page.markdown),
-        }
-    vocabulary = sorted(set().union(*(t for fields in index.values() for t in fields.values())))
-    return index, vocabulary
-
-
-def _expand(term, vocabulary):
-    """The term itself, words it starts (pregnan-t/-cy), and close spellings (clamydia)."""
-    matches = {term}
-    if len(term) >= 5:
-        matches.update(w for w in vocabulary if w.startswith(term[:-1]) and len(w) - len(term) <= 3)
-        matches.update(difflib.get_close_matches(term, vocabulary, n=3, cutoff=0.8))
-    return matches
-
-
-def search(query, language="en"):
-    """Pages matching the query, best first; title matches before all others."""
-    index, vocabulary = _index(language)
-    terms = _terms(query)
-    if not terms:
-        return []
-    pages = all_pages(language)
-    expanded = [_expand(term, vocabulary) for term in terms]
-    scored = []
-    for slug, fields in index.items():
-        score = 0
-        for matches in expanded:
-            score += sum(w for field, w in _WEIGHTS.items() if matches & fields[field])
-        if score:
-            scored.append((-score, pages[slug].title, pages[slug]))
-    return [page for *_, page in sorted(scored, key=lambda item: item[:2])]

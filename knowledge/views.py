@@ -6,6 +6,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from knowledge import handover, pages, triage
+from knowledge import search as page_search
 from knowledge.care import (
     all_care_cards,
     care_card,
@@ -37,7 +38,13 @@ def page(request, slug):
     context = {
         "page": found,
         "related": related,
-        "care_cards": [care_card(level, country, whens) for level, whens in found.care_levels],
+        "help_now": [care_card(level, country, whens) for level, whens in found.help_now_levels],
+        # The rest of the card, below the body: soon, routine and self-care.
+        "care_cards": [
+            care_card(level, country, whens)
+            for level, whens in found.care_levels
+            if level not in pages.HELP_NOW_LEVELS
+        ],
         "country": country,
         "numbers": emergency_numbers(country),
     }
@@ -67,8 +74,12 @@ def search(request):
         return redirect("learn_search")
     posted = handover.take(request)
     query = posted.get("q", "").strip()[:MAX_QUERY_LENGTH] if posted else ""
-    results = pages.search(query, _language()) if query else []
-    response = render(request, "knowledge/search.html", {"query": query, "results": results})
+    context = {
+        "query": query,
+        "results": page_search.search(query, _language()) if query else [],
+        "other_alphabet": page_search.in_another_alphabet(query, _language()),
+    }
+    response = render(request, "knowledge/search.html", context)
     return handover.forget(request, response)
 
 

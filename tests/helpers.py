@@ -6,10 +6,14 @@ plugin of its own, and importing it a second time as a module gives two copies o
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
 # Without the networking flags Chromium keeps trying to reach outside hosts (updates, safe
 # browsing, metrics), which build machines with no internet refuse, slowly.
 CHROMIUM_ARGS = [
@@ -61,3 +65,10 @@ def stored_episode(owner, days_ago=0, level="routine", **fields):
         assessment_rules_version="1",
         **fields,
     )
+
+
+def source_allowed(url):
+    """Whether a source's host is on knowledge/source_hosts.yaml, or a subdomain of one."""
+    hosts = yaml.safe_load((REPO / "knowledge" / "source_hosts.yaml").read_text())["hosts"]
+    host = urlsplit(url).hostname or ""
+    return any(host == known or host.endswith("." + known) for known in hosts)

@@ -7,13 +7,20 @@ import frontmatter
 import pytest
 from django.urls import Resolver404, resolve
 
-from knowledge.pages import CARE_LEVELS, CONTENT_DIR, GROUPS
+from knowledge.pages import CARE_LEVELS, CONTENT_DIR, GROUPS, HELP_NOW_LEVELS
+from tests.helpers import source_allowed as allowed
 
 FILES = sorted(CONTENT_DIR.glob("*/*.md"))
 SLUGS = {path.stem for path in FILES}
 REQUIRED = ("title", "summary", "reviewed", "group", "order", "keywords", "related")
 REQUIRED += ("care_card", "sources")
-CAUSE_SECTIONS = ["What it is", "How it can cause bleeding", "Other signs", "What helps"]
+# Task-led headings: what a worried reader asks, in the order they ask it.
+CAUSE_SECTIONS = [
+    "What it is",
+    "Is it serious?",
+    "What you can do",
+    "What happens at the appointment",
+]
 # Every cause the product promises a page for (issue 5), and the pages around them.
 PROMISED = {
     "first-intercourse",
@@ -35,9 +42,19 @@ PROMISED = {
     "at-the-appointment",
     "cervical-screening",
     "about",
+    # The second edition (issue 16): the causes still missing.
+    "after-a-procedure-or-birth",
+    "bleeding-after-the-menopause",
+    "vulval-and-skin-causes",
+    "trans-and-non-binary",
+    "pelvic-inflammatory-disease",
+    "bleeding-disorders",
+    "bleeding-from-the-anus",
 }
 NOT_CAUSES = {"when-to-get-help", "at-the-appointment", "cervical-screening", "about"}
-NOT_CAUSES |= {"non-consensual-sex"}
+NOT_CAUSES |= {"non-consensual-sex", "trans-and-non-binary"}
+# The "Get help now" box opens the page: each of its signs is one short line.
+HELP_NOW_MAX_CHARS = 150
 UNFINISHED = re.compile(r"lorem ipsum|\bTODO\b|\bTBD\b|FIXME|placeholder|\[citation", re.I)
 
 
@@ -77,6 +94,38 @@ def test_reviewed_date_is_real_not_future_and_not_older_than_3_years(post):
     today = datetime.date.today()
     assert reviewed <= today
     assert reviewed >= today.replace(year=today.year - 3)
+
+
+def test_every_source_is_from_a_body_on_the_allow_list(post):
+    """Canonical pages of the bodies that wrote the guidance, not copies, news or clinics."""
+    _, page = post
+    outside = [source["url"] for source in page["sources"] if not allowed(source["url"])]
+    assert outside == []
+
+
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://www.nhs.uk/conditions/colposcopy/", True),
+        ("https://www.nth.nhs.uk/?p=28780", True),
+        ("https://pubmed.ncbi.nlm.nih.gov/16762128/", True),
+        ("https://www.jostrust.org.uk/information/cervical-screening", False),
+        ("https://www.gponline.com/postcoital-bleeding", False),
+        ("https://notnhs.uk/page", False),
+        ("https://nhs.uk.example.com/page", False),
+    ],
+)
+def test_the_allow_list_matches_hosts_and_their_subdomains_only(url, ok):
+    assert allowed(url) is ok
+
+
+def test_every_page_has_signs_for_its_get_help_now_box(post):
+    """The box that opens every page lists the card's emergency and urgent items."""
+    _, page = post
+    signs = [item["when"] for item in page["care_card"] if item["level"] in HELP_NOW_LEVELS]
+    assert signs
+    too_long = [sign for sign in signs if len(sign) > HELP_NOW_MAX_CHARS]
+    assert too_long == []
 
 
 def test_care_card_levels_are_known_and_most_urgent_first(post):

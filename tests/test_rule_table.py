@@ -1,12 +1,17 @@
 """The rule table and the emergency numbers say what the spec says, with sources."""
 
+import copy
+import hashlib
+import json
 import re
 from urllib.parse import urlparse
 
 import pytest
 
 from knowledge.emergency import COUNTRY_CODES, emergency_number, emergency_numbers
+from knowledge.pages import all_pages
 from knowledge.triage import LEVELS, load_rules
+from tests.helpers import source_allowed
 
 # docs/triage-api.md, "Rules", in the spec's order.
 SPEC_RULES = {
@@ -55,14 +60,7 @@ KINDS = {
     "partner_blood": "reassurance",
 }
 
-# The knowledge pages that exist (knowledge/content/en/); hard-coded until pages.py lands.
-SLUGS = {
-    "first-intercourse", "vaginal-injury", "vaginitis-and-cervicitis",
-    "sexually-transmitted-infections", "cervical-ectropion", "cervical-polyps", "endometriosis",
-    "cervical-cancer", "bleeding-in-pregnancy", "medicines", "vitamin-c-deficiency",
-    "partners-blood", "vaginal-dryness-and-menopause", "iuds-and-devices", "non-consensual-sex",
-    "when-to-get-help", "at-the-appointment", "cervical-screening", "about",
-}  # fmt: skip
+SLUGS = set(all_pages())
 
 # Words a 9-year-old reader would not know; the pages explain them, the messages avoid them.
 JARGON = re.compile(
@@ -114,10 +112,39 @@ def test_version_is_a_string():
     assert load_rules()["version"] == "2"
 
 
+# What a rules version stands for (docs/triage-api.md): the codes, levels and conditions.
+# Change any of them and this fails until `version` is bumped and its fingerprint added;
+# a reworded message, a new source or another page to read next leaves it as it is.
+FINGERPRINTS = {"2": "492a2d3921709ba2"}
+
+
+def fingerprint(rules):
+    table = [[rule["code"], rule["level"], rule["kind"], rule["when"]] for rule in rules["rules"]]
+    return hashlib.sha256(json.dumps(table, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def test_the_version_changes_with_codes_levels_and_conditions_and_only_with_them():
+    rules = load_rules()
+    assert fingerprint(rules) == FINGERPRINTS[rules["version"]]
+    reworded = copy.deepcopy(rules)
+    reworded["rules"][0]["message"] = "Other words."
+    reworded["rules"][0]["source_url"] = "https://www.nhs.uk/"
+    assert fingerprint(reworded) == fingerprint(rules)
+    stricter = copy.deepcopy(rules)
+    stricter["rules"][-1]["level"] = "soon"
+    assert fingerprint(stricter) != fingerprint(rules)
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[r["code"] for r in RULES])
 def test_rule_has_a_source_with_an_https_address(rule):
     assert rule["source"].strip()
     assert is_https(rule["source_url"]), rule["source_url"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r["code"] for r in RULES])
+def test_rule_source_is_from_a_body_on_the_allow_list(rule):
+    """The reason's source is shown to the person: the canonical page of a body we cite."""
+    assert source_allowed(rule["source_url"]), rule["source_url"]
 
 
 # Every message a person can read: each rule's, and each of its variants'.

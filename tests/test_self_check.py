@@ -119,6 +119,22 @@ def test_non_consensual_shows_support_and_time_limits_kindly(client):
     assert 'href="/learn/non-consensual-sex/"' in html
 
 
+@pytest.mark.parametrize("age", ["13", "15", ""])
+def test_a_young_person_after_sex_they_did_not_agree_to_sees_a_line_for_young_people(client, age):
+    """Not only services for 16 and over: Childline takes calls from anyone under 19."""
+    html = check(client, non_consensual="yes", age=age).content.decode()
+    assert 'href="tel:08001111"' in html and "13 to 15" in html
+    assert 'href="tel:08085002222"' in html
+
+
+def test_the_forensic_window_is_the_same_on_the_result_and_the_page(client):
+    """One window, stated the same way wherever a person may read it."""
+    result = check(client, non_consensual="yes").content.decode()
+    page = client.get("/learn/non-consensual-sex/").content.decode()
+    for html in (result, page):
+        assert "within 72 hours (3 days)" in html and "up to 7 days" in html
+
+
 def test_a_child_is_spoken_to_kindly_and_pointed_to_people_who_can_help(client):
     html = check(client, age="12").content.decode()
     assert "You are not in trouble" in html
