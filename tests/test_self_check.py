@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from knowledge.forms import SelfCheckForm
 from knowledge.triage import asked_by
@@ -325,3 +326,28 @@ def test_nothing_is_stored(client, django_assert_num_queries):
 def test_result_is_never_cached(client):
     response = check(client)
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_empty_form_starts_on_each_visitors_own_country(client):
+    """The empty form is rendered once per language and country (knowledge/views.py): each
+    visitor still gets the country they came with, and its number."""
+    for country, number in (("US", "911"), ("GB", "999"), ("AU", "000"), ("US", "911")):
+        html = client.get(f"/check/?country={country}").content.decode()
+        assert f'<option value="{country}" selected>' in html
+        assert f'href="tel:{number}"' in html
+    html = Client(HTTP_ACCEPT_LANGUAGE="en-AU").get("/check/").content.decode()
+    assert '<option value="AU" selected>' in html
+
+
+def test_one_persons_answers_never_reach_the_next_persons_empty_form(client):
+    answered = check(client, age="47", pregnancy="yes", amount="moderate")
+    assert answered.status_code == 200
+    # The same answers, with one left out, come back as a form with the error beside it.
+    invalid = check(Client(), age="47", pregnancy="yes", amount="")
+    assert 'value="47"' in invalid.content.decode()
+
+    html = Client().get("/check/").content.decode()
+    assert 'value="47"' not in html
+    assert re.search(r'name="pregnancy" value="no"[^>]*checked', html)
+    assert not re.search(r'name="pregnancy" value="yes"[^>]*checked', html)
+    assert not re.search(r'name="amount" value="moderate"[^>]*checked', html)
