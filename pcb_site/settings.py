@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "pcb_site.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pcb_site.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "pcb_site.middleware.TimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,11 +209,13 @@ LOGOUT_REDIRECT_URL = "home"
 # Sessions live in the database (cached when a shared cache exists) so any app server can
 # serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# A session ends after this many minutes without a request (every request renews it), so a
-# phone left unlocked does not keep the diary open.
+# A session ends after this many minutes without a request, so a phone left unlocked does not
+# keep the diary open. Requests renew it at most once a minute
+# (pcb_site.middleware.SessionRenewalMiddleware), so it ends up to a minute early, never late.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -228,15 +231,19 @@ STATIC_URL = "static/"
 # Tests give each parallel worker a folder of its own (tests/environment.py).
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names (cached for a year) outside DEBUG. WhiteNoise also writes a gzip and a Brotli
+# copy of each file at collectstatic, which costs about 30 s of CPU (Swagger UI and ReDoc are
+# large); the test suite collects once per worker and serves nothing over a network, so it
+# sets STATIC_COMPRESS=0 (tests/environment.py) and keeps the same names without the copies.
+if DEBUG:
+    STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif env_bool("STATIC_COMPRESS", True):
+    STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    STATIC_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": STATIC_STORAGE},
 }
 # /favicon.ico and other files browsers expect at the root.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"

@@ -1,7 +1,10 @@
 """Security headers and cookies on a public page, a diary page and the API."""
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from diary.models import Episode
 from tests.helpers import stored_episode
@@ -86,6 +89,27 @@ def test_session_ends_after_30_idle_minutes_and_each_request_renews_it(settings,
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     response = signed_in.get("/diary/")
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
+
+
+def test_a_session_is_renewed_at_most_once_a_minute_and_ends_30_minutes_after(
+    settings, signed_in, monkeypatch
+):
+    """Not a write on every request, and still never signed in longer than promised."""
+    from django.contrib.sessions.models import Session
+
+    from pcb_site import middleware
+
+    clock = [1_800_000_000]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    assert "sessionid" in signed_in.get("/diary/").cookies  # renewed: the first since sign-in
+    clock[0] += 30
+    assert "sessionid" not in signed_in.get("/diary/").cookies  # 30 s later: nothing written
+    clock[0] += 31
+    renewed = signed_in.get("/diary/")
+    assert renewed.cookies["sessionid"]["max-age"] == 30 * 60
+    key = renewed.cookies["sessionid"].value
+    remaining = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
 
 
 def test_lock_now_ends_the_session_at_once(signed_in):
