@@ -24,6 +24,8 @@ worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 number = int(worker.removeprefix("gw")) if worker else 0
 REPO = Path(__file__).resolve().parent.parent
 os.environ["DJANGO_STATIC_ROOT"] = str(REPO / "test-artifacts" / "static" / (worker or "main"))
+# Hashed names as in production, without WhiteNoise's compressed copies (pcb_site/settings.py).
+os.environ["STATIC_COMPRESS"] = "0"
 
 
 def own_redis_database(url):

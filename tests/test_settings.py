@@ -40,6 +40,28 @@ def test_debug_is_off_unless_set():
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.parametrize(
+    "switch, storage",
+    [
+        ({}, "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+        ({"STATIC_COMPRESS": "0"}, "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"),
+    ],
+)
+def test_production_serves_compressed_static_files_unless_told_not_to(switch, storage):
+    """Only the test suite turns compression off (tests/environment.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "STATIC_COMPRESS"}
+    shell = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", shell],
+        cwd=REPO,
+        env={**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": STRONG_KEY, **switch},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == storage, result.stderr
+
+
 @pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/0"])
 def test_check_deploy_is_clean_with_https_switched_on(cache_url):
     result = run_django(
