@@ -16,10 +16,12 @@ run: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 	$(DEV_ENV) $(PY) manage.py reassess_diary
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-# The suite runs on every CPU (pytest-xdist's -n auto; PYTEST_ARGS="-n 0" for one process)
-# and reports coverage with the lines no test runs. The report has no threshold.
+# The suite runs on every CPU (pytest-xdist's -n auto; PYTEST_ARGS="-n 0" for one process),
+# an idle worker taking tests from a busy one's queue (worksteal: the browser tests are long,
+# and plain load-sharing left one worker alone at the end for about 25 s), and reports
+# coverage with the lines no test runs. The report has no threshold.
 test: lint typecheck migrations-check
-	$(PY) -m pytest -n auto --cov --cov-report=term-missing $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist worksteal --cov --cov-report=term-missing $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
