@@ -36,7 +36,7 @@ def own_redis_database(url):
 
 
 redis_cache = os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://"))
-# The two gunicorn servers of tests/test_lockout_across_servers.py use this worker's
+# The two gunicorn servers of tests/test_several_app_servers.py use this worker's
 # database, so no other worker empties it while they count failed logins.
 os.environ["TEST_REDIS_URL"] = own_redis_database(
     os.environ.get("TEST_REDIS_URL")

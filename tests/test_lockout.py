@@ -107,7 +107,7 @@ def test_no_password_is_checked_past_the_limit(client, member, password, counted
 @pytest.mark.parametrize("attempt", [attempt_login, attempt_token, attempt_recovery])
 def test_attempts_sent_together_check_no_more_than_the_limit(member, counted_checks, attempt):
     # From twelve addresses, so that only the account's count can stop them. (With the right
-    # password among them too: tests/test_lockout_across_servers.py, where a success can
+    # password among them too: tests/test_several_app_servers.py, where a success can
     # write to a real database while others read.)
     answers = at_once(12, lambda n: attempt(Client(), address=f"192.0.2.{n + 1}"))
     checked = sum(answer.status_code != 429 for answer in answers)

@@ -262,7 +262,7 @@ def test_devices_expire_are_listed_and_signed_out(client, member, password):
 
 # Promise: "After several wrong passwords or recovery codes, sign-in pauses for a while, for
 # that account and for that device." Held by tests/test_lockout.py and, across two app
-# servers sharing Redis, tests/test_lockout_across_servers.py.
+# servers sharing Redis, tests/test_several_app_servers.py.
 def test_sign_in_pauses_after_failures(client, member, password):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "robin", "password": "nope"})

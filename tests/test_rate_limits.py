@@ -1,7 +1,7 @@
 """Rate limits per client (pcb_site/rate_limits.py): sign-up and the triage API.
 
 Each request is counted atomically before it is served, so requests sent together cannot
-slip past the limit. On real app servers: tests/test_lockout_across_servers.py.
+slip past the limit. On real app servers: tests/test_several_app_servers.py.
 """
 
 import os

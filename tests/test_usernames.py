@@ -1,7 +1,7 @@
 """One account per username, whatever its case: the database, sign-up, sign-in, recovery and
 the lockout all treat "Robin" and "robin" as the same name.
 
-Sign-ups sent together, on real app servers: tests/test_lockout_across_servers.py.
+Sign-ups sent together, on real app servers: tests/test_several_app_servers.py.
 """
 
 import pytest

@@ -1,4 +1,5 @@
-"""Lockouts, rate limits and one-account-per-name hold on real app servers, under load.
+"""Several app servers behind a load balancer: one diary whichever answers, and lockouts,
+rate limits and one-account-per-name that hold across them under load.
 
 Starts two gunicorn servers on loopback that share one database and Redis, as two app
 servers behind a load balancer would: first with one worker each (2 in all), then with six
@@ -362,3 +363,44 @@ def test_sign_ups_sent_together_from_one_client_stop_at_the_limit(servers):
     report(servers, "sign-ups served", sum(s != 429 for s in statuses), len(statuses))
     assert sum(status != 429 for status in statuses) <= SIGNUP_LIMIT
     assert set(statuses) <= {200, 429}
+
+
+def test_one_diary_whichever_server_answers(servers):
+    """Behind a load balancer any request may reach either server: an account made on one
+    signs in on the other, a session started on one is signed in on the other, and an
+    episode saved through one is in the diary the other lists."""
+    first, second = servers
+    username = f"heron-{uuid.uuid4().hex[:8]}"
+    password = "quiet-harbour-lantern-42"
+    signup = Phone(first, "198.51.100.201").form("/accounts/signup/")
+    status, _, page = signup({"username": username, "password1": password, "password2": password})
+    assert status == 200 and "recovery code" in page.lower()
+    assert log_in(second, password, "198.51.100.202", username) == 200
+
+    # One phone, one cookie jar (cookies do not depend on the port): signed in through the
+    # first server, its session is the second's too.
+    phone = Phone(first, "198.51.100.203")
+    post = phone.form("/accounts/login/")
+    assert post({"username": username, "password": password})[0] == 200
+    phone.base = second
+    status, path, page = phone.open("/diary/")
+    assert (status, path) == (200, "/diary/") and ">Lock now</button>" in page
+
+    device = Phone(first, "198.51.100.204")
+    status, _, body = device.post_json(
+        "/api/v1/auth/token/", {"username": username, "password": password, "name": "Phone"}
+    )
+    assert status in (200, 201), body
+    token = {"Authorization": f"Token {json.loads(body)['token']}"}
+    episode = {"occurred_at": "2026-03-14T22:30:00+01:00", "amount": "light"}
+    status, _, body = device.open(
+        "/api/v1/episodes/",
+        json.dumps(episode).encode(),
+        {**token, "Content-Type": "application/json"},
+    )
+    assert status == 201, body
+    saved = json.loads(body)["id"]
+    device.base = second
+    status, _, body = device.open("/api/v1/episodes/", headers=token)
+    assert status == 200
+    assert [item["id"] for item in json.loads(body)["results"]] == [saved]
