@@ -71,6 +71,19 @@ STORAGE_BUT_RULES = """() => JSON.stringify([
 SENDING = 30_000  # ms
 
 
+def refuse(page, pattern):
+    """Make the page's own requests to `pattern` fail as with no connection; the list of
+    the addresses refused so far."""
+    refused = []
+
+    def abort(route):
+        refused.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    page.route(pattern, abort)
+    return refused
+
+
 def queued(page):
     return page.evaluate(STORES).get("harbour/queue", [])
 
@@ -450,13 +463,7 @@ def test_a_worker_sends_the_queue_as_background_sync_does(
     log(page, LIGHT, "lighthouse note 1")
     another(page)
     log(page, HEAVY, "lighthouse note 2")
-    refused = []
-
-    def refuse(route):
-        refused.append(route.request.url)
-        route.abort("internetdisconnected")
-
-    page.route("**/api/v1/episodes/sealed/", refuse)
+    refused = refuse(page, "**/api/v1/episodes/sealed/")
     page.context.set_offline(False)
     until(page, lambda: refused)  # the page's own try, on the "online" event, has failed
     expect(page.get_by_role("status")).to_contain_text("2 entries waiting to be sent")
@@ -496,13 +503,7 @@ def test_the_service_worker_sends_the_queue_on_background_sync(
     another(page)
     log(page, HEAVY, "lighthouse note 2")
     # The page's route, not the context's: only the page's own requests fail.
-    refused = []
-
-    def refuse(route):
-        refused.append(route.request.url)
-        route.abort("internetdisconnected")
-
-    page.route("**/api/v1/csrf/", refuse)
+    refused = refuse(page, "**/api/v1/csrf/")
     context.set_offline(False)
     # Either the page's own try, on the "online" event, fails first, or Chromium fires the
     # sync it was asked for while offline as soon as the connection is back (its retry may
