@@ -138,3 +138,10 @@ def member(django_user_model):
     user = django_user_model.objects.create_user(username="robin", password=PASSWORD)
     user.plain_recovery_code = issue_recovery_code(user)
     return user
+
+
+@pytest.fixture
+def signed_in(client, member):
+    """The test client, signed in as `member`."""
+    client.force_login(member)
+    return client

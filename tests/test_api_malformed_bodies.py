@@ -44,12 +44,6 @@ def episode(member):
     return stored_episode(member)
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def send(client, method, url, body, episode=None, content_type="application/json"):
     url = url.format(episode=episode.pk if episode else "")
     return client.generic(method, url, body, content_type=content_type)

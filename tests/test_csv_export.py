@@ -24,12 +24,6 @@ def rows_of(response):
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def test_one_row_per_episode_under_plain_column_names(signed_in, member):
     now = timezone.now()
     heavy, _ = services.log_episode(

@@ -16,12 +16,6 @@ from tests.helpers import stored_episode
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def error_of(html, field):
     """The text of a field's error list, next to the field."""
     found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)

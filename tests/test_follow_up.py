@@ -26,12 +26,6 @@ DAYS = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
-@pytest.fixture
 def api(member):
     client = APIClient()
     client.force_login(member)

@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 make = stored_episode
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def test_empty_diary_explains_itself_and_offers_to_log(signed_in):
     html = signed_in.get("/diary/").content.decode()
     assert "Nothing logged yet" in html

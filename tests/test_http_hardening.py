@@ -17,12 +17,6 @@ def episode(member):
     return stored_episode(member)
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def pages(episode):
     return {
         "public": "/learn/cervical-polyps/",

@@ -27,12 +27,6 @@ def log(client, **changes):
 
 
 @pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
-@pytest.fixture
 def profile(member):
     """A 30-something who has said what the rules need to know."""
     return Profile.objects.create(

@@ -5,12 +5,6 @@ from diary.models import Profile
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def test_every_profile_question_can_be_left_unsaid(signed_in, member):
     html = signed_in.get("/diary/profile/").content.decode()
     assert html.count("Prefer not to say") >= 6

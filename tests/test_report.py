@@ -24,12 +24,6 @@ NOT_AGREED = "It was sex I did not agree to"
 NOT_AGREED_REASON = "What happened is not your fault"
 
 
-@pytest.fixture
-def signed_in(client, member):
-    client.force_login(member)
-    return client
-
-
 def pdf_text(response):
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == "application/pdf"
