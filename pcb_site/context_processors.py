@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 
 def site(request):
@@ -9,4 +10,17 @@ def site(request):
         "discreet_titles": settings.DISCREET_TITLES,
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "nav_section": request.path.strip("/").split("/", 1)[0],
+        "session_mark": session_mark(request),
     }
+
+
+def session_mark(request):
+    """Names the signed-in session to static/js/left-quickly.js, so that a page of a session
+    left with "Leave quickly" does not show again. Derived from the session key, which stays
+    in its HttpOnly cookie: the mark cannot be turned back into it. Signing in gives a new
+    key (Django cycles it), so a new mark."""
+    user = getattr(request, "user", None)
+    key = request.session.session_key if hasattr(request, "session") else None
+    if user is None or not user.is_authenticated or not key:
+        return ""
+    return salted_hmac("pcb_site.left-quickly", key).hexdigest()[:24]

@@ -1,6 +1,7 @@
 // "Leave quickly" (the GOV.UK "Exit this page" pattern). Without JavaScript the button is a
 // plain link to a neutral site. With it, one tap (or Esc three times) also ends the session
-// and replaces this page in the history, so Back does not bring the diary back.
+// and replaces this page in the history, so Back does not bring this page back
+// (left-quickly.js keeps the diary's earlier pages in the history from coming back).
 //
 // Leaving quickly, and posting a form that ends the session (locking, logging out: the
 // addresses in <body data-session-ends>), also empty the service worker's page caches.
@@ -49,6 +50,15 @@
       event.preventDefault();
     }
     forgetPages();
+    var mark = document.documentElement.getAttribute("data-session-mark");
+    if (mark) {
+      try {
+        // left-quickly.js: a page of this session that comes back hides and ends it again.
+        window.sessionStorage.setItem("left-quickly", mark);
+      } catch (error) {
+        // No sessionStorage (some private windows): the beacon alone ends the session.
+      }
+    }
     if (lockForm && navigator.sendBeacon) {
       navigator.sendBeacon(lockForm.action, new FormData(lockForm));
     }
@@ -67,12 +77,6 @@
     escapes.push(now);
     if (escapes.length >= 3) {
       leave();
-    }
-  });
-  // A page restored from the back/forward cache would show what was on it: ask again.
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) {
-      window.location.reload();
     }
   });
 })();
