@@ -160,6 +160,7 @@ def offline_log(request):
         "offline_shell": True,
         "user": AnonymousUser(),
         "messages": [],
+        "session_mark": "",  # no session's: see pcb_site/context_processors.py
     }
     country = country_from_request(request, from_language=True)
     return render(request, "diary/log.html", _offline_log_page(context, country))

@@ -4,7 +4,7 @@
 // - the browser may restore a page of the diary from its back/forward cache, as it was.
 // quick-exit.js notes in this tab's sessionStorage which session was left, by a mark the
 // server derives from the session (never the session itself). A page of that session hides
-// before it is drawn, ends the session again, and asks for the password. Signing in again
+// before it is drawn, ends the session again, and then asks for the password. Signing in again
 // starts a new session with a new mark, so its pages show as usual.
 //
 // This script is loaded in <head> without "defer" on purpose: it must run before the body
@@ -26,11 +26,24 @@
   }
 
   function endAgain() {
+    // Waits for the server to end the session before going on (the page is hidden, so
+    // waiting shows nothing): the sign-in page sends anyone still signed in to the home
+    // page, a page of this same session, and a beacon lost as it left would start the
+    // round again. Three seconds at most, then on whatever happened.
     var lockForm = document.querySelector("[data-lock-form]");
-    if (lockForm && navigator.sendBeacon) {
-      navigator.sendBeacon(lockForm.action, new FormData(lockForm));
+    var go = function () { window.location.replace(login); };
+    if (!lockForm || !window.fetch) {
+      go();
+      return;
     }
-    window.location.replace(login);
+    window.setTimeout(go, 3000);
+    window.fetch(lockForm.action, {
+      method: "POST",
+      body: new FormData(lockForm),
+      credentials: "same-origin",
+      redirect: "manual",
+      keepalive: true,
+    }).then(go, go);
   }
 
   function leaveAgain() {
