@@ -3,6 +3,7 @@ from functools import lru_cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,6 +21,7 @@ from knowledge.care import (
 from knowledge.countries import country_choices
 from knowledge.emergency import COUNTRY_CODES, emergency_numbers
 from knowledge.forms import SelfCheckForm
+from pcb_site.page_cache import same_for_everyone, share
 
 MAX_QUERY_LENGTH = 100
 
@@ -28,16 +30,29 @@ def _language():
     return (get_language() or "en").split("-")[0]
 
 
+@same_for_everyone
 def index(request):
     return render(request, "knowledge/index.html", {"groups": pages.grouped_pages(_language())})
 
 
+@same_for_everyone
 def page(request, slug):
     found = pages.get_page(slug, _language())
     if found is None:
         raise Http404("No such page")
     country = country_from_request(request, from_language=True)
-    related = [p for s in found.related if (p := pages.get_page(s, _language()))]
+    context = {"page": found, "article": _article(slug, _language(), country)}
+    return render(request, "knowledge/page.html", context)
+
+
+# A page's content depends on nothing but its language and the country whose emergency
+# number and services it names; the header around it is the reader's own (signed in or not).
+# Rendering it was half of a signed-in page's time (issue 17); a deploy starts new
+# processes, so a changed page or translation is never served stale.
+@lru_cache(maxsize=256)
+def _article(slug, language, country):
+    found = pages.get_page(slug, language)
+    related = [p for s in found.related if (p := pages.get_page(s, language))]
     context = {
         "page": found,
         "related": related,
@@ -54,7 +69,13 @@ def page(request, slug):
     if slug == "when-to-get-help":
         context["level_cards"] = all_care_cards(country)
         context["country_choices"] = country_choices()
-    return render(request, "knowledge/page.html", context)
+    return mark_safe(render_to_string("knowledge/includes/article.html", context))
+
+
+def forget_rendered():
+    """Empties the per-process copies of rendered content (for tests that change pages)."""
+    _article.cache_clear()
+    _empty_fields.cache_clear()
 
 
 # A search reads and changes nothing, so it needs no CSRF token; without one, the pages that
@@ -112,7 +133,7 @@ def check(request):
         form = SelfCheckForm(initial={"country": detected or ""})
         context = _form_context(form, detected, guessed)
         context["empty_fields"] = _empty_fields(get_language(), detected)
-        return render(request, "knowledge/check.html", context)
+        return share(render(request, "knowledge/check.html", context))
     return handover.forget(request, _answer(request, SelfCheckForm(posted), detected, guessed))
 
 

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "pcb_site.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "pcb_site.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,6 +168,11 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be empty; got {CACHE_URL!r}."
     )
+
+# How long each app server keeps a finished public page for people who are not signed in
+# (pcb_site/page_cache.py); 0 turns it off. Kept only in the process's memory, so a deploy
+# empties it.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # Argon2 first: the strongest hasher Django ships. The others stay so that old hashes still
 # verify and are upgraded on the next login.

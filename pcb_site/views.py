@@ -17,8 +17,10 @@ from knowledge.care import care_card, country_from_request
 from knowledge.emergency import COUNTRY_CODES, emergency_number
 from knowledge.pages import all_pages
 from pcb_site.middleware import PRIVATE_PREFIXES
+from pcb_site.page_cache import same_for_everyone
 
 
+@same_for_everyone
 def home(request):
     country = country_from_request(request, from_language=True)
     return render(request, "home.html", {"card": care_card("emergency", country)})
@@ -31,6 +33,7 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@same_for_everyone
 def privacy(request):
     context = {"idle_minutes": settings.SESSION_IDLE_MINUTES, "token_days": settings.API_TOKEN_DAYS}
     return render(request, "privacy.html", context)

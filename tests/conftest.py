@@ -80,12 +80,21 @@ def fast_password_hasher(request, settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: no lockout or throttle left by another test."""
+    """Each test starts with an empty cache: no lockout or throttle left by another test, no
+    public page or page content kept from another test (pcb_site/page_cache.py,
+    knowledge/views.py)."""
     from django.core.cache import cache
 
+    from knowledge.views import forget_rendered
+    from pcb_site import page_cache
+
     cache.clear()
+    page_cache.clear()
+    forget_rendered()
     yield
     cache.clear()
+    page_cache.clear()
+    forget_rendered()
 
 
 @pytest.fixture(scope="session")
