@@ -1,12 +1,25 @@
 """Site-wide middleware: time zone, no-store for private pages, renewing a session's idle
-timeout; the client's address."""
+timeout, a calm 503 while the database cannot be reached; the client's address."""
 
+import json
+import logging
+import sys
 import time
 import zoneinfo
 
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+
+from knowledge.care import country_from_language
+from knowledge.emergency import COUNTRY_CODES, emergency_number
+
+logger = logging.getLogger(__name__)
 
 TIMEZONE_COOKIE = "tz"
 # Everything under these paths is about a person or their health (a search too: its
@@ -96,3 +109,117 @@ def client_ip(request):
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+# What Django raises when the database cannot be reached: refused or dropped connections, a
+# server shutting down or starting up (OperationalError), a connection already closed
+# (InterfaceError). Other OperationalErrors (a deadlock, a statement timeout) pass too, and
+# trying again later is the right answer to them as well.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# The page says "try again in a minute".
+RETRY_AFTER_SECONDS = 60
+# Marks a request whose handling met DATABASE_UNAVAILABLE somewhere Django has already turned
+# into its 500 (see DatabaseUnavailableMiddleware).
+UNAVAILABLE = "database_unavailable"
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a calm page (a JSON body under /api/) and Retry-After, instead of
+    Django's 500, while the database cannot be reached: restarting, failing over, out of
+    connections. People come here worried; the page says their diary is safe, to try again
+    in a minute, and shows the emergency number.
+
+    Nothing else is needed to recover (DATABASES in settings): a connection that failed is
+    closed at the end of its request, one that broke while idle fails its health check
+    before it is used, and the first request after the database is back opens a new one.
+
+    A view's error comes to process_exception. An error in another middleware (the session
+    read or saved on the way out) has already become Django's 500 when the response comes
+    back here: got_request_exception, sent as Django makes that 500, marks the request, and
+    __call__ answers the 503 instead. So it stands outside SessionMiddleware and
+    AuthenticationMiddleware in settings.MIDDLEWARE, and inside the middleware that adds the
+    security headers (CSP), which the 503 gets too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_mark_unavailable, dispatch_uid=UNAVAILABLE)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, UNAVAILABLE, False):
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            _warn(exception)
+            return database_unavailable(request)
+        return None
+
+
+def _mark_unavailable(sender, request=None, **kwargs):
+    # Sent from inside Django's `except`: the error being handled is the current one.
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, DATABASE_UNAVAILABLE):
+        _warn(error)
+        setattr(request, UNAVAILABLE, True)
+
+
+_warned_at = None
+
+
+def _warn(error):
+    """One warning a minute per process while it lasts: Django's own log already has a line
+    for each 503 ("Service Unavailable: <path>"). The class only: the message names the
+    server, and could name more."""
+    global _warned_at
+    now = time.monotonic()
+    if _warned_at is None or now - _warned_at >= RETRY_AFTER_SECONDS:
+        _warned_at = now
+        logger.warning("The database cannot be reached (%s): answering 503.", type(error).__name__)
+
+
+def database_unavailable(request):
+    """The 503 itself. Rendered without the request, so that nothing on the page (the
+    signed-in header, a context processor) reaches for the database again."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        message = gettext(
+            "The service is unavailable for a moment. Nothing already saved is lost. "
+            "Please try again in a minute."
+        )
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(_calm_page(request), status=503)
+        # The middleware that adds this to other pages stands inside this one.
+        response["X-Frame-Options"] = "DENY"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def _calm_page(request):
+    # The emergency number as the offline page shows it: for the country asked for or the
+    # one the browser's language names (no saved profile: that is in the database), then
+    # static/js/offline-page.js shows the last country chosen on this phone.
+    asked = request.GET.get("country", "").strip().upper()
+    country = (
+        asked
+        if asked in COUNTRY_CODES
+        else country_from_language(request.headers.get("Accept-Language", ""))
+    )
+    context = {
+        "brand_name": settings.SITE_NAME,
+        "discreet_titles": settings.DISCREET_TITLES,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+        "number": emergency_number(country),
+        "numbers": json.dumps(
+            {code: emergency_number(code) for code in COUNTRY_CODES}, separators=(",", ":")
+        ),
+    }
+    try:
+        return render_to_string("503.html", context)
+    except Exception:
+        # Whatever broke the page too, the answer stays a calm one.
+        return gettext("We cannot open this page right now. Please try again in a minute.")

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "pcb_site.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
+    "pcb_site.middleware.DatabaseUnavailableMiddleware",
     "pcb_site.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pcb_site.middleware.SessionRenewalMiddleware",
@@ -157,9 +158,14 @@ CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, failing safe while Redis cannot be reached: sessions from
+            # the database, counts in each process (pcb_site/cache.py says which way and why).
+            "BACKEND": "pcb_site.cache.FailSafeRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pcb"),
+            # Seconds. Redis answers in well under a millisecond on a LAN: a Redis that does
+            # not answer costs at most these, once per process every few seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 elif CACHE_URL in ("", "locmem://"):

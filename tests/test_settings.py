@@ -97,7 +97,7 @@ def test_database_and_cache_come_from_urls():
     ).stdout.split()
     assert production == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "pcb_site.cache.FailSafeRedisCache",  # Django's RedisCache, failing safe
     ]
 
 

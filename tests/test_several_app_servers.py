@@ -8,21 +8,15 @@ thread is its own client (its own cookies, and its own address in X-Forwarded-Fo
 the servers are told one proxy of theirs sets).
 """
 
-import http.cookiejar
 import itertools
 import json
 import os
-import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,6 +25,7 @@ import pytest
 import redis
 
 from tests.helpers import PASSWORD, REPO
+from tests.servers import Phone, free_port, wait_until_up
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Where to make a fresh PostgreSQL database for the servers, as in production and CI;
@@ -47,12 +42,6 @@ def redis_or_skip():
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
         pytest.skip(f"no Redis at {REDIS_URL}: .ci/run starts one (apt-get install redis-server)")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Database:
@@ -171,54 +160,6 @@ def no_counts_left(servers):
     store = redis.Redis.from_url(REDIS_URL)
     for key in store.scan_iter(f"{servers.prefix}:*"):
         store.delete(key)
-
-
-# Twelve workers each load Django and run the system checks as they start: on a busy 2-core
-# machine that took more than 30 s.
-def wait_until_up(url, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/health/", timeout=2)
-            return
-        except OSError:  # refused while it starts, or a read that timed out on a busy machine
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not start")
-
-
-class Phone:
-    """One client: its own cookies and its own address."""
-
-    def __init__(self, base, address="198.51.100.1"):
-        self.base, self.address = base, address
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-    def open(self, path, data=None, headers=None):
-        """(status, final path, body) of a request, redirects followed."""
-        headers = {"X-Forwarded-For": self.address, **(headers or {})}
-        request = urllib.request.Request(self.base + path, data=data, headers=headers)
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                final = urllib.parse.urlsplit(response.url).path
-                return response.status, final, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, path, error.read().decode()
-
-    def form(self, path):
-        """Fetch a form as a browser does (cookie and token); a function that posts it."""
-        page = self.open(path)[2]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-
-        def post(fields):
-            data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
-            return self.open(path, data)
-
-        return post
-
-    def post_json(self, path, body):
-        data = json.dumps(body).encode()
-        return self.open(path, data, {"Content-Type": "application/json"})
 
 
 def together(count, prepare):
