@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 DEV_KEY_FILE := .dev/diary-encryption-key
 DEV_ENV = DJANGO_DEBUG=1 DIARY_ENCRYPTION_KEYS=$$(cat $(DEV_KEY_FILE))
 
-.PHONY: run test lint typecheck migrations-check format clean
+.PHONY: run test lint typecheck migrations-check format bench clean
 
 run: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -38,6 +38,18 @@ migrations-check: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The load benchmark (bench/load.py, docs/benchmarks.md): a throwaway PostgreSQL database, its
+# own Redis and gunicorn, every page measured with wrk beside a static file, the figures
+# written to docs/benchmarks.md. About 8 minutes; BENCH_ARGS="--quick" for 3 s a row.
+bench: $(VENV)/.runtime-installed .venv-production/.installed
+	BENCH_APP_VENV=.venv-production $(PY) bench/load.py $(BENCH_ARGS)
+
+# requirements.txt alone, as an app server in production has it: what bench/load.py runs.
+.venv-production/.installed: requirements.txt
+	$(PYTHON) -m venv .venv-production
+	.venv-production/bin/python -m pip install --quiet -r requirements.txt
+	touch $@
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
