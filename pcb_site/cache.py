@@ -33,7 +33,7 @@ import time
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,34 @@ def _outage(name, default_timeout):
         return _outages[name]
 
 
+class OneClientPerPool(RedisCacheClient):
+    """Django's client makes a new redis.Redis for every cache call, and making one fills a
+    table of some 170 reply handlers: for the triage API's count that was more than the
+    round trip itself (issue 17). A redis.Redis is safe to share between threads (its pool
+    hands each command a connection), so each pool gets one, made once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(index))
+            self._clients[index] = client
+        return client
+
+
+# A count in one round trip, atomic in Redis: INCR starts a missing key at 1, and the first
+# request sets when it expires, so a count never outlives its window.
+ADD_ONE = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 class FailSafeRedisCache(RedisCache):
     """Django's RedisCache that treats an unreachable Redis as described above. Each method
     tries RedisCache's own, and otherwise falls back on this process's memory, under the
@@ -109,6 +137,7 @@ class FailSafeRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = OneClientPerPool
         self._outage = _outage(f"{server}|{self.key_prefix}", self.default_timeout)
         self._counts = self._outage.counts
 
@@ -187,17 +216,14 @@ class FailSafeRedisCache(RedisCache):
         )
 
     def add_one(self, key, timeout, version=None):
-        """add_one() for this cache: SET NX EX and INCR in one MULTI/EXEC transaction, one
-        round trip instead of add's SET NX and incr's EXISTS and INCR. Atomic: no request
-        comes between the two, and the count cannot expire between them and be left by INCR
-        without an expiry."""
+        """add_one() for this cache: one round trip (ADD_ONE, a Lua script Redis runs
+        atomically) instead of add's SET NX and incr's EXISTS and INCR: no request comes
+        between the two, and the count cannot be left without an expiry."""
         key = self._made(key, version)
 
         def in_redis():
-            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=True)
-            pipeline.set(key, 0, ex=max(int(timeout), 1), nx=True)
-            pipeline.incr(key)
-            return pipeline.execute()[1]
+            client = self._cache.get_client(key, write=True)
+            return int(client.eval(ADD_ONE, 1, key, max(int(timeout), 1)))
 
         return self._try(in_redis, lambda: add_one(self._counts, key, timeout))
 

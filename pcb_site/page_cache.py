@@ -26,7 +26,6 @@ import re
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -43,6 +42,7 @@ HARMLESS_COOKIES = frozenset({"tz", settings.LANGUAGE_COOKIE_NAME, settings.CSRF
 KEYED_VARY = frozenset({"cookie", "accept-language"})
 COUNTRY_QUERY = re.compile(r"\Acountry=[A-Za-z]{2}\Z")
 SHARE = "_same_for_everyone"
+STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 # Django's own local-memory cache: thread-safe, least recently used out first, with an expiry.
 _pages = LocMemCache("pcb_site.page_cache", {"OPTIONS": {"MAX_ENTRIES": 500}})
@@ -77,15 +77,17 @@ def _key(request):
     """None when this request must not be answered from, or kept in, the cache."""
     if request.method != "GET" or not settings.PAGE_CACHE_SECONDS:
         return None
+    if request.path.startswith(STATIC_PREFIX):
+        return None  # WhiteNoise's, further in: as fast as it was without this
     if not HARMLESS_COOKIES.issuperset(request.COOKIES):
         return None
     query = request.META.get("QUERY_STRING", "")
     if query and not COUNTRY_QUERY.match(query):
         return None
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None  # the view's own path answers it (with a 400)
+    # The Host header as sent, not validated: a page is kept only after the view answered
+    # 200, which an unknown host never gets (CommonMiddleware refuses it), so an unknown host
+    # finds nothing kept under its name.
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
     parts = "\n".join(
         [
             host,
@@ -114,9 +116,10 @@ def _keepable(request, response):
 
 
 class PageCacheMiddleware:
-    """Answers from, and fills, the cache above. It stands before every middleware that
-    renders a page's headers (CSP, no-store, locale, clickjacking), so a kept copy carries
-    the headers they gave it; only the security headers are added again on every answer."""
+    """Answers from, and fills, the cache above. It stands first in settings.MIDDLEWARE: a
+    kept copy carries every header the rest of the stack gave it (security, CSP, no-store,
+    language), and the key holds the host and the scheme, so a request over plain HTTP
+    (redirected to HTTPS in production, never a 200) never finds a page kept for HTTPS."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,6 @@
 """Rate limits per client: sign-up (SIGNUP_RATE_LIMIT) and the triage API (TRIAGE_RATE_LIMIT).
 
-Counted in the cache, atomically (pcb_site.cache.add_one): in Redis one MULTI/EXEC round
+Counted in the cache, atomically (pcb_site.cache.add_one): in Redis one Lua script, one round
 trip, under a lock in the local-memory cache. So requests arriving together on several app
 servers cannot all read the same count and all pass, as they did with DRF's own throttles (a
 history list read and written back). Each request is counted before it is served, refused

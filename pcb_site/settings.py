@@ -100,10 +100,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a kept public page is sent as it was kept, headers and all (pcb_site/page_cache.py).
+    "pcb_site.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "pcb_site.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "pcb_site.middleware.DatabaseUnavailableMiddleware",
     "pcb_site.middleware.NoStoreMiddleware",

@@ -136,3 +136,18 @@ def test_a_response_that_varies_on_another_header_is_not_kept(rf):
     for _ in range(2):
         middleware(rf.get("/varies/"))
     assert len(calls) == 2
+
+
+def test_an_unknown_host_finds_nothing_kept(client):
+    client.get("/privacy/")
+    assert not rendered(client.get("/privacy/"))
+    assert client.get("/privacy/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_plain_http_never_finds_a_page_kept_for_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    secure = client.get("/privacy/", HTTP_X_FORWARDED_PROTO="https")
+    assert secure.status_code == 200
+    assert not rendered(client.get("/privacy/", HTTP_X_FORWARDED_PROTO="https"))
+    assert client.get("/privacy/").status_code == 301
