@@ -268,3 +268,19 @@ def test_rule_table_is_served_as_json_at_a_stable_url(client):
     assert body["version"] == "2"
     assert len(body["rules"]) == 38
     assert set(body["levels"]) == {"emergency", "urgent", "soon", "routine", "self_care"}
+
+
+@pytest.mark.parametrize("country", [None, "GB", "US"])
+def test_every_public_vignette_is_answered_as_the_result_serializer_describes(client, country):
+    """knowledge.api.triage_answer builds the answer without running TriageResultSerializer,
+    which the schema shows: the two must never drift apart."""
+    from knowledge.api import TriageResultSerializer
+    from tests.test_triage_vignettes import VIGNETTES
+
+    url = URL + (f"?country={country}" if country else "")
+    for vignette in json.loads(VIGNETTES.read_text(encoding="utf-8"))["vignettes"]:
+        response = client.post(url, json.dumps(vignette["input"]), content_type="application/json")
+        body = response.json()
+        assert response.status_code == 200, vignette["id"]
+        assert body == TriageResultSerializer(body).data, vignette["id"]
+        assert body["level"] == vignette["expected_level"], vignette["id"]

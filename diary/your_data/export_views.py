@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from diary import services
 from diary.your_data import export, importing
+from pcb_site.api_schema import NOT_SIGNED_IN, ErrorSerializer, bad_request, with_body
 
 # Two imports of the same file at once: the second finds the first's episodes only when
 # it is written, and the unique client_id refuses it, as a whole.
@@ -85,7 +86,7 @@ class ExportView(APIView):
         '"episodes": [every field, client_id, assessment (with rules_version and '
         "assumptions), assessment_when_logged, follow_up]}, oldest episode first, the "
         "answers decrypted.",
-        responses={200: OpenApiResponse(description="The document.")},
+        responses={200: OpenApiResponse(description="The document."), 403: NOT_SIGNED_IN},
     )
     def get(self, request):
         response = Response(export.build_document(request.user))
@@ -99,18 +100,22 @@ class ImportView(APIView):
     @extend_schema(
         summary="Import an export: episodes you do not have yet, and the profile if yours is empty",
         request={"application/json": dict},
-        responses={
-            200: OpenApiResponse(
-                description='{"created", "skipped" (already in your diary, matched by '
-                'client_id), "profile": "filled" | "kept" | "none", "detail"}.'
-            ),
-            400: OpenApiResponse(
-                description='{"detail", "errors": {"episodes[2].amount": [...], ...}}: '
-                "nothing was imported."
-            ),
-            409: OpenApiResponse(description="Another import was saved at the same moment."),
-            413: OpenApiResponse(description="The document is too large."),
-        },
+        responses=with_body(
+            {
+                200: OpenApiResponse(
+                    description='{"created", "skipped" (already in your diary, matched by '
+                    'client_id), "profile": "filled" | "kept" | "none", "detail"}.'
+                ),
+                400: bad_request(
+                    '{"detail", "errors": {"episodes[2].amount": [...], ...}}: nothing was '
+                    "imported."
+                ),
+                403: NOT_SIGNED_IN,
+                409: OpenApiResponse(
+                    ErrorSerializer, description="Another import was saved at the same moment."
+                ),
+            }
+        ),
     )
     def post(self, request):
         try:
