@@ -6,11 +6,13 @@ the signed-in person: someone else's episode is a 404, never a 403, so an id rev
 """
 
 import datetime
+from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -61,6 +63,14 @@ from pcb_site.api_fields import (
     StrictFieldsMixin,
     StrictIntegerField,
     StrictUUIDField,
+)
+from pcb_site.api_schema import (
+    NO_SUCH_EPISODE,
+    NOT_SIGNED_IN,
+    RETRY_AFTER,
+    ErrorSerializer,
+    bad_request,
+    with_body,
 )
 
 # "still_bleeding" is a choice of the web form's duration question only; the API has the
@@ -175,6 +185,7 @@ class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
 
     def validate_occurred_at(self, moment):
         profile = services.get_or_create_profile(self.context["request"].user)
+        self.context["profile"] = profile  # for the write, which needs it too
         return services.validate_occurred_at(moment, profile.year_of_birth)
 
     def validate(self, attrs):
@@ -202,17 +213,52 @@ class EpisodeSerializer(StrictFieldsMixin, serializers.Serializer):
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment(self, episode):
-        return _assessment_data(assessment.stored_assessment(episode))
+        return _assessment_data(assessment.current_of(episode), episode)
 
     @extend_schema_field(AssessmentSerializer)
     def get_assessment_when_logged(self, episode):
-        return _assessment_data(assessment.assessment_when_logged(episode))
+        return _assessment_data(assessment.told_when_logged(episode), episode)
 
 
-def _assessment_data(stored):
+class EpisodeCreateSerializer(EpisodeSerializer):
+    """Only the schema's, for a create: EpisodeSerializer validates it, and refuses a
+    follow_up until the episode is saved."""
+
+    follow_up = None
+
+
+class EpisodeChangeSerializer(EpisodeSerializer):
+    """Only the schema's, for PUT and PATCH: EpisodeSerializer validates them, and refuses a
+    client_id other than the one set on create (sending that one back changes nothing)."""
+
+    client_id = None
+
+
+def _assessment_data(stored, episode):
     """The shape people see (knowledge.care.present), cut to the assessment's fields. The
     country does not matter here: the assessment carries no number."""
-    return AssessmentSerializer(present(stored)).data
+    answers = tuple(
+        (field, tuple(value) if isinstance(value, list) else value)
+        for field in assessment.TRIAGE_FIELDS
+        for value in [getattr(episode, field)]
+    )
+    key = (stored["level"], tuple(stored["reasons"]), stored["rules_version"], answers)
+    return _presented(get_language(), *key)
+
+
+# One serializer for every episode: a new one for each copied all its fields each time.
+ASSESSMENT = AssessmentSerializer()
+
+
+@lru_cache(maxsize=512)
+def _presented(language, level, reasons, rules_version, answers):
+    """_assessment_data, worked out once per process for each assessment, set of answers (they
+    choose a reason's words) and language (the messages are translated): many episodes
+    share them, and it was half the time of the episode list. Shared: read it, never change
+    it."""
+    stored = {"level": level, "reasons": list(reasons), "rules_version": rules_version}
+    values = {field: list(value) if isinstance(value, tuple) else value for field, value in answers}
+    return ASSESSMENT.to_representation(present(assessment.with_rules(stored, values)))
 
 
 class EpisodeFilterSerializer(serializers.Serializer):
@@ -273,11 +319,10 @@ class EpisodePagination(PageNumberPagination):
     page_size = 50
 
 
-BAD_INPUT = OpenApiResponse(description="Bad input: each bad field with what is allowed.")
-NOT_SIGNED_IN = OpenApiResponse(
-    description="Not signed in, or a session request without its CSRF token."
-)
-NOT_FOUND = OpenApiResponse(description="No such episode among your own.")
+# A filter's value: a day, or a moment with its offset.
+DAY_OR_MOMENT = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
 
 
 class OwnEpisodesMixin:
@@ -297,36 +342,45 @@ class OwnEpisodesMixin:
         parameters=[
             OpenApiParameter(
                 "occurred_after",
-                str,
+                DAY_OR_MOMENT,
                 description="Only episodes at or after this date (the whole day, in your "
                 "time zone) or ISO 8601 date and time (URL-encode the + of an offset).",
             ),
             OpenApiParameter(
                 "occurred_before",
-                str,
+                DAY_OR_MOMENT,
                 description="Only episodes at or before this date (the whole day, in your "
-                "time zone) or ISO 8601 date and time (URL-encode the + of an offset).",
+                "time zone) or ISO 8601 date and time (URL-encode the + of an offset). Not "
+                "before occurred_after.",
             ),
         ],
         responses={
             200: EpisodeSerializer(many=True),
-            400: OpenApiResponse(description="A filter that is not a date or date and time."),
+            400: bad_request(
+                "A filter that is not a date or date and time, or occurred_before before "
+                "occurred_after."
+            ),
             403: NOT_SIGNED_IN,
-            404: OpenApiResponse(description="No such page."),
+            404: OpenApiResponse(ErrorSerializer, description="No such page."),
         },
     ),
     post=extend_schema(
         summary="Log an episode; it is assessed against the rule table and your history",
-        responses={
-            201: EpisodeSerializer,
-            200: OpenApiResponse(
-                EpisodeSerializer,
-                description="An episode with this client_id exists already: the first one, "
-                "unchanged.",
-            ),
-            400: BAD_INPUT,
-            403: NOT_SIGNED_IN,
-        },
+        description="occurred_at is not in the future, not before 1900 and not before the "
+        "year of birth in your profile; duration stays empty while still_bleeding is true. "
+        "Fields not named here are refused, not ignored.",
+        request=EpisodeCreateSerializer,
+        responses=with_body(
+            {
+                201: EpisodeSerializer,
+                200: OpenApiResponse(
+                    EpisodeSerializer,
+                    description="An episode with this client_id exists already: the first "
+                    "one, unchanged.",
+                ),
+                403: NOT_SIGNED_IN,
+            }
+        ),
     ),
 )
 class EpisodeList(OwnEpisodesMixin, generics.ListCreateAPIView):
@@ -335,36 +389,47 @@ class EpisodeList(OwnEpisodesMixin, generics.ListCreateAPIView):
     def filter_queryset(self, queryset):
         filters = EpisodeFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return filters.apply(queryset)
+        # Never shown, so never decrypted: the list decrypts every field it shows.
+        return filters.apply(queryset).defer("assessment_assumptions")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         client_id = values.pop("client_id", None)
-        episode, created = services.log_episode(request.user, values, client_id=client_id)
+        episode, created = services.log_episode(
+            request.user, values, client_id=client_id, profile=serializer.context.get("profile")
+        )
+        # The same serializer answers: another would copy every field again.
+        serializer.instance = episode
         return Response(
-            self.get_serializer(episode).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="One of your episodes",
-        responses={200: EpisodeSerializer, 403: NOT_SIGNED_IN, 404: NOT_FOUND},
+        responses={200: EpisodeSerializer, 403: NOT_SIGNED_IN, **NO_SUCH_EPISODE},
     ),
     put=extend_schema(
         summary="Replace an episode (omitted fields take their defaults); it is re-assessed",
-        responses={200: EpisodeSerializer, 400: BAD_INPUT, 403: NOT_SIGNED_IN, 404: NOT_FOUND},
+        description="The rules of a create hold. client_id is set on create: sending it back "
+        "unchanged is allowed, another one is refused.",
+        request=EpisodeChangeSerializer,
+        responses=with_body({200: EpisodeSerializer, 403: NOT_SIGNED_IN, **NO_SUCH_EPISODE}),
     ),
     patch=extend_schema(
         summary="Change some fields of an episode; it is re-assessed",
-        responses={200: EpisodeSerializer, 400: BAD_INPUT, 403: NOT_SIGNED_IN, 404: NOT_FOUND},
+        description="The rules of a create hold for the episode as it will be, the fields "
+        "not sent included: still_bleeding true is refused while the stored episode has a "
+        "duration, unless the same request empties it.",
+        request=EpisodeChangeSerializer,
+        responses=with_body({200: EpisodeSerializer, 403: NOT_SIGNED_IN, **NO_SUCH_EPISODE}),
     ),
     delete=extend_schema(
         summary="Delete an episode for good",
-        responses={204: None, 403: NOT_SIGNED_IN, 404: NOT_FOUND},
+        responses={204: None, 403: NOT_SIGNED_IN, **NO_SUCH_EPISODE},
     ),
 )
 class EpisodeDetail(OwnEpisodesMixin, generics.RetrieveUpdateDestroyAPIView):
@@ -424,11 +489,16 @@ class ProfileSerializer(StrictFieldsMixin, serializers.Serializer):
     ),
     put=extend_schema(
         summary="Replace your profile (omitted fields become 'prefer not to say')",
-        responses={200: ProfileSerializer, 400: BAD_INPUT, 403: NOT_SIGNED_IN},
+        description="year_of_birth makes an age from 10 to 120 this year; "
+        "screening_last_date is not in the future; screening never goes with no date and "
+        "no result.",
+        responses=with_body({200: ProfileSerializer, 403: NOT_SIGNED_IN}),
     ),
     patch=extend_schema(
         summary="Change some fields of your profile",
-        responses={200: ProfileSerializer, 400: BAD_INPUT, 403: NOT_SIGNED_IN},
+        description="The rules of a PUT hold for the profile as it will be, the answers not "
+        "sent included.",
+        responses=with_body({200: ProfileSerializer, 403: NOT_SIGNED_IN}),
     ),
 )
 class ProfileDetail(generics.RetrieveUpdateAPIView):
@@ -470,13 +540,13 @@ class TokenView(APIView):
     def get_authenticators(self):
         # POST takes no session: a signed-in browser asking for a token needs no CSRF dance,
         # and a token is only ever given for a correct username and password. DELETE takes
-        # only the token it revokes.
-        if self._method() == "POST":
-            return []
-        return [DeviceTokenAuthentication()]
+        # only the token it revokes. Any other method is a 405, whoever asks.
+        if self._method() == "DELETE":
+            return [DeviceTokenAuthentication()]
+        return []
 
     def get_permissions(self):
-        return [AllowAny()] if self._method() == "POST" else [IsAuthenticated()]
+        return [IsAuthenticated()] if self._method() == "DELETE" else [AllowAny()]
 
     def _method(self):
         # The schema generator may ask with no request at all.
@@ -485,12 +555,20 @@ class TokenView(APIView):
     @extend_schema(
         summary="Exchange a username and password for an API token for one device",
         request=TokenRequestSerializer,
-        responses={
-            200: TokenSerializer,
-            400: OpenApiResponse(description="Missing fields, or wrong username or password."),
-            403: OpenApiResponse(description="Too many devices: revoke one first."),
-            429: OpenApiResponse(description="Too many failed attempts: locked for a while."),
-        },
+        parameters=[RETRY_AFTER],
+        responses=with_body(
+            {
+                200: TokenSerializer,
+                400: bad_request("Missing fields, or wrong username or password."),
+                403: OpenApiResponse(
+                    ErrorSerializer, description="Too many devices: revoke one first."
+                ),
+                429: OpenApiResponse(
+                    ErrorSerializer,
+                    description="Too many attempts that did not work: locked for a while.",
+                ),
+            }
+        ),
         auth=[],
     )
     def post(self, request, *args, **kwargs):
@@ -529,7 +607,12 @@ class TokenView(APIView):
     @extend_schema(
         summary="Revoke the token this request is signed with",
         request=None,
-        responses={204: None, 401: OpenApiResponse(description="No valid token was sent.")},
+        responses={
+            204: None,
+            401: OpenApiResponse(
+                ErrorSerializer, description="No token, or one that is wrong, expired or revoked."
+            ),
+        },
     )
     def delete(self, request, *args, **kwargs):
         revoke_token(request.user, request.auth.digest)
@@ -576,7 +659,13 @@ class CsrfView(APIView):
 
     @extend_schema(
         summary="A fresh CSRF token, and the offline queue's tag of who is signed in",
-        responses={200: CsrfSerializer},
+        responses={
+            200: CsrfSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="A token was sent, and it is wrong, expired or revoked.",
+            ),
+        },
     )
     def get(self, request):
         signed_in = request.user.is_authenticated
@@ -651,25 +740,28 @@ class SealedEpisodeView(APIView):
     @extend_schema(
         summary="Log an episode from the offline queue, sealed to the offline key",
         request=SealedEntrySerializer,
-        responses={
-            201: EpisodeSerializer,
-            200: OpenApiResponse(
-                EpisodeSerializer,
-                description="An episode with this client_id exists already: the first one, "
-                "unchanged. The browser deletes the entry on 200 and 201.",
-            ),
-            400: OpenApiResponse(
-                description="The envelope is malformed (each bad field named); or the entry "
-                'cannot be opened ({"code": "unreadable"}); or the episode does not '
-                'validate: {"code": "invalid", "errors": the errors POST /api/v1/episodes/ '
-                'gives, "basics_errors", "entry": the opened episode and basics}, so that '
-                "the person can correct their own entry."
-            ),
-            403: NOT_SIGNED_IN,
-            409: OpenApiResponse(
-                description='{"code": "other_account"}: queued by another account; keep it.'
-            ),
-        },
+        responses=with_body(
+            {
+                201: EpisodeSerializer,
+                200: OpenApiResponse(
+                    EpisodeSerializer,
+                    description="An episode with this client_id exists already: the first one, "
+                    "unchanged. The browser deletes the entry on 200 and 201.",
+                ),
+                400: bad_request(
+                    "The envelope is malformed (each bad field named); or the entry "
+                    'cannot be opened ({"code": "unreadable"}); or the episode does not '
+                    'validate: {"code": "invalid", "errors": the errors POST /api/v1/episodes/ '
+                    'gives, "basics_errors", "entry": the opened episode and basics}, so that '
+                    "the person can correct their own entry."
+                ),
+                403: NOT_SIGNED_IN,
+                409: OpenApiResponse(
+                    ErrorSerializer,
+                    description='{"code": "other_account"}: queued by another account; keep it.',
+                ),
+            }
+        ),
     )
     def post(self, request):
         envelope = SealedEntrySerializer(data=request.data)

@@ -12,7 +12,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from diary.models import Episode, Profile
+from django.utils import timezone
+
+from diary.models import Episode, EpisodePoints, Profile
 from knowledge import triage
 from knowledge.triage import Answers, Result
 
@@ -160,14 +162,24 @@ def assumptions(answers: Answers, unknown: list[str], result: Result) -> dict[st
     level = result["level"]
     codes = [r["code"] for r in result["reasons"] if kinds.get(r["code"]) == "red_flag"]
     by_reason: dict[str, list[str]] = {}
+    refine = []
     for fact in unknown:
         field, options = ALTERNATIVES[fact]
+        # Each alternative is evaluated once for both questions (`refine` as
+        # triage.would_change decides it): evaluating them twice was a fifth of the time it
+        # took to log an episode with an empty profile.
+        changes_level = False
         for option in options:
-            fired = {r["code"] for r in triage.evaluate({**answers, field: option})["reasons"]}
+            other = triage.evaluate({**answers, field: option})
+            changes_level = changes_level or other["level"] != level
+            fired = {r["code"] for r in other["reasons"]}
             for code in codes:
                 if code not in fired and fact not in by_reason.get(code, []):
                     by_reason.setdefault(code, []).append(fact)
-    refine = [fact for fact in unknown if triage.would_change(answers, *ALTERNATIVES[fact], level)]
+            if changes_level and not codes:
+                break  # nothing more to learn from this fact
+        if changes_level:
+            refine.append(fact)
     return {"reasons": by_reason, "refine": refine, "unknown": list(unknown)}
 
 
@@ -231,8 +243,13 @@ def _with_rules(stored: Stored, episode: Episode) -> Result:
     source, pages) from the table, and what it assumed. Codes are stable across table
     versions, so old episodes still read well; a code the table no longer has is left
     out. A rule's variant message is chosen from the episode's own answers."""
+    return with_rules(stored, {field: getattr(episode, field) for field in TRIAGE_FIELDS})
+
+
+def with_rules(stored: Stored, answers: Answers) -> Result:
+    """_with_rules from the episode's answers to the rules (TRIAGE_FIELDS) alone."""
     rules = _rules_by_code()
-    known = triage.facts({field: getattr(episode, field) for field in TRIAGE_FIELDS})
+    known = triage.facts(answers)
     reasons = [triage.reason_for(rules[code], known) for code in stored["reasons"] if code in rules]
     return {
         **stored,
@@ -263,9 +280,14 @@ def stored_assessment(episode: Episode) -> Result:
 def assessment_when_logged(episode: Episode) -> Result:
     """What the person was told when they logged the episode, in stored_assessment's shape.
     Episodes logged before this was kept read as their stored assessment."""
+    return _with_rules(told_when_logged(episode), episode)
+
+
+def told_when_logged(episode: Episode) -> Stored:
+    """assessment_when_logged as stored, without the rules."""
     if episode.assessment_when_logged is None:
-        return _with_rules(current_of(episode), episode)
-    return _with_rules(episode.assessment_when_logged, episode)
+        return current_of(episode)
+    return episode.assessment_when_logged
 
 
 def told_differs(episode: Episode) -> bool:
@@ -282,58 +304,99 @@ def told_differs(episode: Episode) -> bool:
 # Keeping it current ---------------------------------------------------------------------
 
 
-def reassess(owner: Any, around: Iterable[datetime.datetime] | None = None) -> list[Episode]:
+# What _assess writes; it reads them too, and what the person was told.
+ASSESSMENT_FIELDS = (
+    "assessment_level",
+    "assessment_reasons",
+    "assessment_rules_version",
+    "assessment_assumptions",
+)
+ASSESSED = (*ASSESSMENT_FIELDS, "assessment_when_logged")
+
+
+def reassess(
+    owner: Any,
+    around: Iterable[datetime.datetime] | None = None,
+    *,
+    profile: Profile | None = None,
+    adding: Episode | None = None,
+) -> list[Episode]:
     """Work out again the current assessment of the owner's episodes, each with the profile
     as it is now and the history before it, and save those that changed; returns them.
 
     `around`: the times an episode was added at, moved from or to, or deleted at. Only the
     episodes whose history can include those times are read again (those up to 6 months
-    later). Without it (the profile changed, a new rules version), every episode is.
+    later); the others in reach are read for their time alone, which is stored plain. Without
+    it (the profile changed, a new rules version), every episode is.
+    `adding`: a new episode, not saved yet, at one of those times: it is assessed with the
+    others and left for the caller to save (diary.services.log_episode inserts it whole).
     What the person was told when they logged an episode is never changed here.
     """
-    profile, _created = Profile.objects.get_or_create(user=owner)
+    if profile is None:
+        profile, _created = Profile.objects.get_or_create(user=owner)
     query = Episode.objects.filter(owner=owner)
+    # What _assess reads: the other answers (notes, colour...) are never decrypted here.
+    read = query.only("owner", "occurred_at", *TRIAGE_FIELDS, *ASSESSED)
     moments = sorted(around or ())
-    if moments:
+    if not moments:
+        episodes = list(read.order_by("occurred_at"))
+        times = [episode.occurred_at for episode in episodes]
+    else:
+        # An episode's history reaches back to months_before(its time, 6), boundary
+        # included, which is not the inverse of shift_months at a month's end (30 August
+        # looks back to 28 February, while 28 February + 6 months is 28 August): read a
+        # month more either side, then test each window itself.
         query = query.filter(
             occurred_at__gte=months_before(moments[0], HISTORY_MONTHS + 1),
             occurred_at__lte=shift_months(moments[-1], HISTORY_MONTHS + 1),
         )
-    episodes = list(query.order_by("occurred_at"))
-    times = [episode.occurred_at for episode in episodes]
-    changed = []
-    for episode in episodes:
-        # An episode's history reaches back to months_before(its time, 6), boundary included,
-        # which is not the inverse of shift_months at a month's end (30 August looks back to
-        # 28 February, while 28 February + 6 months is 28 August): test each window itself.
-        if moments and not (
-            moments[0] <= episode.occurred_at
-            and months_before(episode.occurred_at, HISTORY_MONTHS) <= moments[-1]
-        ):
-            continue  # read only for the history of the others
-        values = {field: getattr(episode, field) for field in EPISODE_FIELDS}
-        # history_from counts strictly earlier times, so never the episode itself.
-        answers, unknown = answers_for(values, profile, history_from(times, episode.occurred_at))
-        result = triage.evaluate(answers)
-        told = _told_by_the_check(episode)
-        if told:
-            result = more_urgent_result(result, told)
-        stored = as_stored(result)
-        before = episode.assessment_assumptions or {}
-        if stored == current_of(episode) and before.get("unknown") == unknown:
-            continue  # the same answer, resting on the same unknowns
-        episode.assessment_level = stored["level"]
-        episode.assessment_reasons = stored["reasons"]
-        episode.assessment_rules_version = stored["rules_version"]
-        episode.assessment_assumptions = assumptions(answers, unknown, result)
-        changed.append(episode)
-    Episode.objects.bulk_update(
-        changed,
-        [
-            "assessment_level",
-            "assessment_reasons",
-            "assessment_rules_version",
-            "assessment_assumptions",
-        ],
-    )
+        times = list(query.order_by("occurred_at").values_list("occurred_at", flat=True))
+        touched = [
+            moment
+            for moment in times
+            if moments[0] <= moment and months_before(moment, HISTORY_MONTHS) <= moments[-1]
+        ]
+        episodes = []
+        if touched:
+            episodes = list(
+                read.filter(occurred_at__gte=touched[0], occurred_at__lte=touched[-1]).order_by(
+                    "occurred_at"
+                )
+            )
+    if adding is not None:
+        bisect.insort(times, adding.occurred_at)
+        episodes.append(adding)
+    changed = [
+        episode for episode in episodes if _assess(episode, profile, times) or episode is adding
+    ]
+    saved = [episode for episode in changed if episode is not adding]
+    if saved:
+        # The diary home's points repeat the levels (EpisodePoints): a bulk update sends no
+        # post_save, so they are marked out of date here, and updated_at moves too.
+        now = timezone.now()
+        for episode in saved:
+            episode.updated_at = now
+        Episode.objects.bulk_update(saved, [*ASSESSMENT_FIELDS, "updated_at"])
+        EpisodePoints.objects.filter(owner=owner).update(stamp="")
     return changed
+
+
+def _assess(episode: Episode, profile: Profile, times: list[datetime.datetime]) -> bool:
+    """Assess one episode with the profile and the sorted times of the diary around it;
+    True when its stored assessment changed (it is set on the episode, not saved)."""
+    values = {field: getattr(episode, field) for field in ("occurred_at", *TRIAGE_FIELDS)}
+    # history_from counts strictly earlier times, so never the episode itself.
+    answers, unknown = answers_for(values, profile, history_from(times, episode.occurred_at))
+    result = triage.evaluate(answers)
+    told = _told_by_the_check(episode)
+    if told:
+        result = more_urgent_result(result, told)
+    stored = as_stored(result)
+    before = episode.assessment_assumptions or {}
+    if stored == current_of(episode) and before.get("unknown") == unknown:
+        return False  # the same answer, resting on the same unknowns
+    episode.assessment_level = stored["level"]
+    episode.assessment_reasons = stored["reasons"]
+    episode.assessment_rules_version = stored["rules_version"]
+    episode.assessment_assumptions = assumptions(answers, unknown, result)
+    return True

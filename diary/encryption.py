@@ -68,7 +68,8 @@ def encrypt(value):
 
 
 def decrypt(token):
-    return json.loads(fernet().decrypt(token.encode()))
+    # json.loads of bytes would first work out their encoding: JSON's text is UTF-8.
+    return json.loads(fernet().decrypt(token.encode()).decode())
 
 
 class EncryptedField(models.TextField):

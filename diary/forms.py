@@ -2,6 +2,7 @@
 diary.choices and knowledge.choices."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -328,3 +329,21 @@ class HistoryFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("This date is before the 'From' date."))
         return cleaned
+
+
+class YearForm(forms.Form):
+    """?year= on the diary home: which year it shows. Anything but a year from 1900 (the
+    oldest an episode can be, diary.services.validate_occurred_at) to this one shows this
+    year, with no error: a link that no longer fits is not the person's mistake."""
+
+    year = forms.IntegerField(required=False, min_value=1900)
+
+    def __init__(self, data, this_year):
+        super().__init__(data)
+        self.this_year = this_year
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+
+    def chosen(self):
+        if self.is_valid() and self.cleaned_data["year"]:
+            return self.cleaned_data["year"]
+        return self.this_year

@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from diary.encryption import (
@@ -111,7 +113,12 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["owner", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-occurred_at"]),
+            # The stamp of the diary home's points (EpisodePoints): count and latest change
+            # read from the index alone.
+            models.Index(fields=["owner", "updated_at"], name="episode_owner_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "client_id"], name="episode_client_id_unique_per_owner"
@@ -127,3 +134,38 @@ class Episode(models.Model):
     @property
     def level_css(self):
         return self.assessment_level.replace("_", "-")
+
+
+class EpisodePoints(models.Model):
+    """Every episode of one person as the diary home reads them, worked out once instead of
+    on every visit (diary.selectors.points): for each, oldest first, its time, its level
+    and, where the advice asks "Did you get it checked?" now or may again, its id and the
+    answer.
+    Encrypted like the episodes it repeats; made again whenever those have changed since.
+
+    `stamp` is the number of episodes and their latest `updated_at` when it was made, both
+    plain in the episode table: a stamp that no longer matches says the points are out of
+    date. Every write of an episode sets updated_at (diary.assessment.reassess too), and
+    saving a changed one also empties the stamp (points_out_of_date below), so a change is
+    seen even when the clock says the same time twice.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="episode_points",
+    )
+    stamp = models.CharField(max_length=64)
+    points = EncryptedJSONField(default=dict)
+
+    def __str__(self):
+        return f"episode points of user {self.owner_id}"
+
+
+@receiver(post_save, sender=Episode)
+def points_out_of_date(sender, instance, created, raw=False, **kwargs):
+    """An episode saved again (an edit, a follow-up answer): its owner's points are out of
+    date. A new or deleted episode changes the count, which the stamp holds already."""
+    if not created and not raw:
+        EpisodePoints.objects.filter(owner_id=instance.owner_id).update(stamp="")

@@ -82,40 +82,41 @@ def _set_values(episode: Episode, values: Values) -> Values:
 
 
 def log_episode(
-    owner: Any, values: Values, client_id: uuid.UUID | None = None, told: Result | None = None
+    owner: Any,
+    values: Values,
+    client_id: uuid.UUID | None = None,
+    told: Result | None = None,
+    profile: Profile | None = None,
 ) -> tuple[Episode, bool]:
     """Save a new episode, and assess it and every episode its time touches (a backdated
     one changes the history of those after it). Returns (episode, created).
 
     `told` is a triage.evaluate result the person has already seen, when they save a
     self-check to the diary: the episode keeps it as what they were told, and its current
-    assessment never goes below it (assessment.more_urgent_result).
+    assessment never goes below it (assessment.more_urgent_result). `profile`: the owner's,
+    when the caller has it already.
 
     With a client_id already used by this owner, returns the first episode unchanged: the
     offline queue may send the same episode twice.
     """
-    if client_id is not None:
-        existing = Episode.objects.filter(owner=owner, client_id=client_id).first()
-        if existing:
-            return existing, False
     episode = Episode(owner=owner, client_id=client_id or uuid.uuid4())
     _set_values(episode, values)
-    # Worked out for real by reassess below, with the whole diary, before anyone reads it.
-    episode.assessment_level, episode.assessment_reasons = "routine", []
     if told:
         episode.assessment_when_logged = {**assessment.as_stored(told), "floor": True}
     try:
         with transaction.atomic():
-            episode.save()
-            assessment.reassess(owner, around=[episode.occurred_at])
+            # Assessed before it is saved, so that one INSERT writes it whole.
+            assessment.reassess(
+                owner, around=[episode.occurred_at], profile=profile, adding=episode
+            )
+            if not told:
+                # What the person is told now, and will see as "when you logged this" later.
+                episode.assessment_when_logged = assessment.current_of(episode)
+            episode.save(force_insert=True)
     except IntegrityError:
-        # Two copies raced past the check above: the other one won, return it.
+        # This client_id was used before (the unique constraint says so, also when two
+        # copies race): nothing of this one was saved; return the first.
         return Episode.objects.get(owner=owner, client_id=episode.client_id), False
-    episode.refresh_from_db()
-    if not told:
-        # What the person is told now, and will see as "when you logged this" later on.
-        episode.assessment_when_logged = assessment.current_of(episode)
-        episode.save(update_fields=["assessment_when_logged"])
     return episode, True
 
 
@@ -166,7 +167,7 @@ def save_self_check(
         if filled:
             update_profile(profile, filled)
         episode, _created = log_episode(
-            owner, values, client_id=client_id, told=triage.evaluate(answers)
+            owner, values, client_id=client_id, told=triage.evaluate(answers), profile=profile
         )
     return episode, filled
 

@@ -3,6 +3,7 @@ is a 404, never a 403 that would confirm it exists."""
 
 import json
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,14 @@ from diary import (
     timeline,
 )
 from diary.choices import LABELS
-from diary.forms import BasicsForm, EpisodeForm, FactForm, HistoryFilterForm, ProfileForm
+from diary.forms import (
+    BasicsForm,
+    EpisodeForm,
+    FactForm,
+    HistoryFilterForm,
+    ProfileForm,
+    YearForm,
+)
 from diary.models import Episode
 from diary.your_data.retention import delete_old_episodes
 from knowledge.care import all_care_cards, care_card, country_from_request, present
@@ -64,36 +72,61 @@ def _own_episode(request, pk):
 
 @diary_page
 def history(request):
+    """The diary home: open advice and the counts from the whole diary, then one year (this
+    one, or ?year=) as a timeline and a list, with links to the other years that have
+    episodes. A date filter lists the episodes between two dates instead, whatever the
+    year."""
     profile = services.get_or_create_profile(request.user)
     delete_old_episodes(profile)  # automatic deletion, even if the scheduler missed a run
+    now = timezone.now()
+    this_year = timezone.localtime(now).year
+    year = YearForm(request.GET, this_year=this_year).chosen()
     filter_form = HistoryFilterForm(request.GET or None)
     date_from = date_to = None
     if filter_form.is_valid():
         date_from = filter_form.cleaned_data["date_from"]
         date_to = filter_form.cleaned_data["date_to"]
-    rows = selectors.timeline(request.user)
-    advice = selectors.open_advice(rows)
-    page = Paginator(selectors.filtered(request.user, date_from, date_to), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filtered = bool(date_from or date_to)
+    points = selectors.points(request.user)
+    advice = selectors.open_advice(points, now)
+    of_year = points.of_year(year)
+    if filtered:
+        paginator = Paginator(selectors.filtered(request.user, date_from, date_to), PAGE_SIZE)
+    else:
+        paginator = Paginator(selectors.in_year(request.user, year), PAGE_SIZE)
+        paginator.count = len(of_year)  # the points know: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     months = []
     for episode in page:
-        key = (episode.occurred_at.year, episode.occurred_at.month)
+        local = timezone.localtime(episode.occurred_at)
+        key = (local.year, local.month)
         if not months or months[-1]["key"] != key:
             months.append({"key": key, "date": episode.occurred_at, "episodes": []})
         months[-1]["episodes"].append(episode)
+        episode.notes  # noqa: B018
+    # What a link to another page of the list keeps: the year and the dates, as read.
+    kept: dict[str, object] = {"year": year} if year != this_year else {}
+    if filtered:
+        kept |= {name: day.isoformat() for name, day in filter_form.cleaned_data.items() if day}
+    years = sorted({*points.years(), this_year, year}, reverse=True)
     return render(
         request,
         "diary/history.html",
         {
             "advice": advice,
             "advice_card": advice and care_card(advice["level"], profile.country),
-            "counts": selectors.counts(request.user),
-            "timeline": timeline.build(rows),
+            "counts": selectors.counts(points, now),
+            "year": year,
+            "this_year": this_year,
+            # Links to the other years only when there is one with episodes to go to.
+            "years": years if len(years) > 1 else [],
+            "timeline": timeline.build(of_year, now, year),
             "page": page,
+            "page_query": urlencode(kept),
             "months": months,
             "filter_form": filter_form,
-            "filtered": bool(date_from or date_to),
+            "filtered": filtered,
+            "has_episodes": bool(points.times),
         },
     )
 

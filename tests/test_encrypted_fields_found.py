@@ -5,13 +5,13 @@ import ast
 from pathlib import Path
 
 from diary.encryption import EncryptedField, encrypted_models
-from diary.models import Episode, Profile
+from diary.models import Episode, EpisodePoints, Profile
 
 
 def test_every_encrypted_field_of_the_diary_is_found():
     found = {model: {field.name for field in fields} for model, fields in encrypted_models()}
-    assert set(found) == {Profile, Episode}
-    for model in (Profile, Episode):
+    assert set(found) == {Profile, Episode, EpisodePoints}
+    for model in (Profile, Episode, EpisodePoints):
         expected = {f.name for f in model._meta.fields if isinstance(f, EncryptedField)}
         assert found[model] == expected
     assert {"notes", "amount", "assessment_when_logged"} <= found[Episode]

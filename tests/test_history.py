@@ -1,7 +1,8 @@
-"""The diary home: open advice, counts, the 12-month timeline and the list by month."""
+"""The diary home: open advice, counts, the year's timeline and its list by month."""
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 make = stored_episode
+
+
+@pytest.fixture
+def mid_year():
+    """The chart and the list show this year: tests that count what they show on a day so
+    many days ago run in June, far from 1 January."""
+    june = timezone.make_aware(datetime.datetime(2026, 6, 20, 12, 0))
+    with mock.patch("django.utils.timezone.now", return_value=june):
+        yield
 
 
 def test_empty_diary_explains_itself_and_offers_to_log(signed_in):
@@ -53,7 +63,7 @@ def test_counts_for_30_90_and_180_days(signed_in, member):
     assert counts == {30: 2, 90: 3, 180: 5}
 
 
-def test_timeline_is_inline_svg_with_a_text_alternative(signed_in, member):
+def test_timeline_is_inline_svg_with_a_text_alternative(signed_in, member, mid_year):
     make(member, 5, level="soon")
     make(member, 60, level="emergency")
     make(member, 400)
@@ -66,7 +76,7 @@ def test_timeline_is_inline_svg_with_a_text_alternative(signed_in, member):
     assert "<script" not in svg
 
 
-def test_list_is_grouped_by_month_newest_first(signed_in, member):
+def test_list_is_grouped_by_month_newest_first(signed_in, member, mid_year):
     first, second = make(member, 70), make(member, 2)
     html = signed_in.get("/diary/").content.decode()
     months = re.findall(r'<h3 class="month-heading">([^<]+)</h3>', html)
@@ -77,7 +87,7 @@ def test_list_is_grouped_by_month_newest_first(signed_in, member):
     assert html.index(str(second.pk)) < html.index(str(first.pk))
 
 
-def test_list_is_paginated(signed_in, member):
+def test_list_is_paginated(signed_in, member, mid_year):
     for days in range(1, 46):
         make(member, days)
     first_page = signed_in.get("/diary/").content.decode()

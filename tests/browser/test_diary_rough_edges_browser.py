@@ -179,18 +179,21 @@ def test_the_timeline_labels_its_levels_and_shows_each_same_day_episode(
     from diary.models import Profile
 
     Profile.objects.create(user=member, year_of_birth=1990, menopause="no", basics_offered=True)
-    now = timezone.now()
-    stored_episode(member, 0, level="urgent")
-    stored_episode(member, 0, level="urgent")
-    stored_episode(member, 0, level="urgent")
-    stored_episode(member, 1, level="emergency")
-    stored_episode(member, 100, level="routine")
-    stored_episode(member, 100, level="self_care")
-    # The oldest the chart shows: 12 months ago, on its left edge.
-    first = stored_episode(member, 0, level="soon")
-    first.occurred_at = now.replace(year=now.year - 1) + datetime.timedelta(hours=2)
-    first.save(update_fields=["occurred_at"])
-    sign_in(page, live_server, member.username, "/diary/")
+    # Last year's chart, whatever the date today: it spans the whole year.
+    year = timezone.localdate().year - 1
+
+    def logged(month, day, hour, level):
+        episode = stored_episode(member, 0, level=level)
+        episode.occurred_at = timezone.make_aware(datetime.datetime(year, month, day, hour))
+        episode.save(update_fields=["occurred_at"])
+
+    for _three in range(3):
+        logged(12, 31, 20, "urgent")  # the last day, on the chart's right edge
+    logged(12, 30, 9, "emergency")
+    logged(9, 1, 12, "routine")
+    logged(9, 1, 12, "self_care")
+    logged(1, 1, 2, "soon")  # the first day, on its left edge
+    sign_in(page, live_server, member.username, f"/diary/?year={year}")
 
     chart = page.locator("svg.timeline__chart")
     chart.scroll_into_view_if_needed()
