@@ -103,7 +103,6 @@ def history(request):
         if not months or months[-1]["key"] != key:
             months.append({"key": key, "date": episode.occurred_at, "episodes": []})
         months[-1]["episodes"].append(episode)
-        episode.notes  # noqa: B018
     # What a link to another page of the list keeps: the year and the dates, as read.
     kept: dict[str, object] = {"year": year} if year != this_year else {}
     if filtered:

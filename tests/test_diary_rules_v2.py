@@ -252,7 +252,8 @@ def test_api_schema_declares_the_procedure_and_both_assessments(client):
     assert episode["assessment_when_logged"]["readOnly"] is True
     enum = episode["recent_procedure"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
     assert schemas[enum]["enum"] == list(triage.CHOICES["recent_procedure"])
-    assert "assessment_when_logged" not in schemas["EpisodeRequest"]["properties"]
+    for request in ("EpisodeCreateRequest", "EpisodeChangeRequest"):
+        assert "assessment_when_logged" not in schemas[request]["properties"]
 
 
 # A self-check saved to the diary --------------------------------------------------------

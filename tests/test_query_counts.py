@@ -52,18 +52,3 @@ def test_query_count_is_the_same_for_10_and_1000_episodes(
     assert large == small
     with django_assert_max_num_queries(10):
         client.get(url)
-
-
-def test_a_signed_in_knowledge_page_asks_the_database_once(
-    client, member, django_assert_num_queries
-):
-    """The person and their profile (for the emergency number's country) in one query; the
-    session comes from the cache, the page's content from this process's memory."""
-    from diary.models import Profile
-
-    Profile.objects.create(user=member, country="US")
-    client.force_login(member)
-    client.get("/learn/cervical-cancer/")  # the session saved, the article rendered once
-    with django_assert_num_queries(1):
-        page = client.get("/learn/cervical-cancer/")
-    assert b'href="tel:911"' in page.content and b"Lock now" in page.content

@@ -37,17 +37,5 @@ class AccountBackend(ModelBackend):
             return user
         return None
 
-    def get_user(self, user_id):
-        """The signed-in person, with their profile in the same query: most pages for a
-        signed-in person read it (knowledge.care.country_from_request: the emergency
-        number's country), and a query of its own was a fifth of a signed-in knowledge page
-        (issue 17)."""
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("profile").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
-
     async def aauthenticate(self, request, username=None, password=None, **kwargs):
         return await sync_to_async(self.authenticate)(request, username, password, **kwargs)
