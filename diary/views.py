@@ -117,7 +117,7 @@ def history(request):
             "counts": selectors.counts(points, now),
             "year": year,
             "this_year": this_year,
-            # Links to the other years only when there is one with episodes to go to.
+            # Links only when there is another year to go to: one with episodes, or back.
             "years": years if len(years) > 1 else [],
             "timeline": timeline.build(of_year, now, year),
             "page": page,
