@@ -94,7 +94,11 @@ def test_the_command_deletes_for_everyone_and_prints_counts_only(member, diary):
     out = io.StringIO()
     call_command("delete_old_episodes", stdout=out)
     printed = out.getvalue()
-    assert re.fullmatch(r"2 episodes deleted for 1 people with automatic deletion\n", printed)
+    assert re.fullmatch(
+        r"2 episodes deleted for 1 people with automatic deletion\n"
+        r"0 expired device tokens deleted\n",
+        printed,
+    )
     assert "robin" not in printed
     assert len(kept(member)) == 3
 

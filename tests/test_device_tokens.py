@@ -2,10 +2,13 @@
 revokes them, a new password revokes them all, and logging out of the browser does not."""
 
 import datetime
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -58,6 +61,37 @@ def test_an_expired_token_no_longer_works(member, password):
     DeviceToken.objects.update(expiry=timezone.now() - datetime.timedelta(seconds=1))
     assert not reads_the_diary(token)
     assert not DeviceToken.objects.exists()
+
+
+def test_using_a_token_costs_one_query_however_many_the_person_has(member, password):
+    """The token and its person are read in one query. knox's own check also read every
+    other token of the person, on every request, to delete the expired ones."""
+    for name in ("Laptop", "Old phone", "Tablet"):
+        sign_in("robin", password, name=name)
+    token = sign_in("robin", password)["token"]
+    DeviceToken.objects.filter(name="Old phone").update(
+        expiry=timezone.now() - datetime.timedelta(days=1)
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    client.get(EPISODES)  # notes "last used", once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(EPISODES).status_code == 200
+    token_reads = [query for query in queries if "accounts_devicetoken" in query["sql"]]
+    assert len(token_reads) == 1, [query["sql"] for query in token_reads]
+
+
+def test_the_daily_clean_up_deletes_the_expired_tokens_of_everyone(member, password):
+    sign_in("robin", password, name="Old phone")
+    kept = sign_in("robin", password, name="Phone")["token"]
+    DeviceToken.objects.filter(name="Old phone").update(
+        expiry=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    out = io.StringIO()
+    call_command("delete_old_episodes", stdout=out)
+    assert "1 expired device tokens deleted" in out.getvalue()
+    assert list(DeviceToken.objects.values_list("name", flat=True)) == ["Phone"]
+    assert reads_the_diary(kept)
 
 
 def test_a_copy_of_the_database_gives_no_working_token(member, password):
