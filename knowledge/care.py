@@ -15,13 +15,17 @@ def country_from_request(request, from_language=False):
     GB); else None, which shows 112. The triage API keeps its contract and never guesses
     from the language.
 
-    Duck-typed on `request.user.profile` so that knowledge never imports the diary.
+    Duck-typed so that knowledge never imports the diary: `request.user.saved_country` when
+    the sign-in backend read it with the person (diary.accounts.backends), else
+    `request.user.profile.country`.
     """
     asked = request.GET.get("country", "").strip().upper()
     if asked in COUNTRY_CODES:
         return asked
-    profile = getattr(getattr(request, "user", None), "profile", None)
-    saved = getattr(profile, "country", None)
+    user = getattr(request, "user", None)
+    saved = getattr(user, "saved_country", None)
+    if saved is None:
+        saved = getattr(getattr(user, "profile", None), "country", None)
     if saved:
         return saved
     if from_language:

@@ -1,11 +1,15 @@
 """Signing in with a username and password: the one authentication backend."""
 
 from asgiref.sync import sync_to_async
+from cryptography.fernet import InvalidToken
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, TextField
 
 from diary.accounts import lockout
+from diary.encryption import decrypt
+from diary.models import Profile
 
 
 class AccountBackend(ModelBackend):
@@ -36,6 +40,27 @@ class AccountBackend(ModelBackend):
             attempt.succeeded()
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in person, read for every request, with the country they saved: every
+        page that shows an emergency number needs it (knowledge.care.country_from_request),
+        and reading it here spares each of those pages a second query for the profile.
+        The column is read as stored and opened here, so a country that no key can open
+        makes it unknown (112 is shown) rather than every request an error."""
+        stored = Profile.objects.filter(user=OuterRef("pk")).values("country")[:1]
+        people = get_user_model()._default_manager.annotate(
+            stored_country=Subquery(stored, output_field=TextField())
+        )
+        try:
+            user = people.get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        try:
+            user.saved_country = decrypt(user.stored_country) if user.stored_country else ""
+        except (InvalidToken, ValueError):
+            user.saved_country = ""
+        del user.stored_country
+        return user if self.user_can_authenticate(user) else None
 
     async def aauthenticate(self, request, username=None, password=None, **kwargs):
         return await sync_to_async(self.authenticate)(request, username, password, **kwargs)
