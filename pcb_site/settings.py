@@ -251,9 +251,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 if DEBUG:
     STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 elif env_bool("STATIC_COMPRESS", True):
-    STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    STATIC_STORAGE = "pcb_site.static_storage.CompressedManifestStorage"
 else:
-    STATIC_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    STATIC_STORAGE = "pcb_site.static_storage.ManifestStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": STATIC_STORAGE},

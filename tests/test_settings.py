@@ -43,8 +43,8 @@ def test_debug_is_off_unless_set():
 @pytest.mark.parametrize(
     "switch, storage",
     [
-        ({}, "whitenoise.storage.CompressedManifestStaticFilesStorage"),
-        ({"STATIC_COMPRESS": "0"}, "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"),
+        ({}, "pcb_site.static_storage.CompressedManifestStorage"),
+        ({"STATIC_COMPRESS": "0"}, "pcb_site.static_storage.ManifestStorage"),
     ],
 )
 def test_production_serves_compressed_static_files_unless_told_not_to(switch, storage):
