@@ -8,6 +8,7 @@ and start again; the shared ones stay untouched. Marked `faults`: `pytest -m fau
 
 import itertools
 import json
+import re
 import threading
 import time
 import uuid
@@ -237,6 +238,16 @@ def test_with_redis_gone_pages_sign_in_diary_and_api_work_and_limits_hold(stack)
         status, path, page = phone.open("/diary/")
         assert (status, path) == (200, "/diary/") and ">Lock now</button>" in page
         assert signed_in(server.url, "198.51.100.103").open("/diary/")[0] == 200
+
+        # A new account's recovery code is shown, once, though the cache cannot keep it.
+        newcomer = Phone(server.url, "198.51.100.106")
+        post = newcomer.form("/accounts/signup/")
+        status, path, page = post(
+            {"username": "wren", "password1": PASSWORD, "password2": PASSWORD}
+        )
+        assert (status, path) == (200, "/accounts/recovery-code/")
+        assert re.search(r"data-recovery-code>", page), "no recovery code shown"
+        assert "data-recovery-code>" not in newcomer.open("/accounts/recovery-code/")[2]
 
         api = Phone(server.url, "198.51.100.104")
         status, _, body = api.post_json("/api/v1/episodes/", EPISODE, auth)

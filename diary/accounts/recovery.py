@@ -1,6 +1,7 @@
 """Recovery codes: issue, check, and normalise what a person types."""
 
 import secrets
+import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -50,7 +51,10 @@ def user_for_recovery_code(username, code):
 
 # A new code must survive one redirect to the page that shows it, and no longer. It waits in
 # the cache (shared Redis in production), encrypted with the diary's keys, for at most this
-# long; the session holds only a random reference to it.
+# long; the session holds only a random reference to it. When the cache cannot keep it (Redis
+# is down and pcb_site.cache.FailSafeRedisCache drops writes), the session holds the code
+# itself, encrypted the same way, with the time it is to be shown by: otherwise no one could
+# get a code, at sign-up or later, while Redis is down.
 SHOW_WITHIN_SECONDS = 10 * 60
 
 
@@ -59,17 +63,26 @@ def _waiting_key(reference):
 
 
 def hold_code_to_show(code):
-    """Keep a new plain code for the page that shows it; returns the reference to it."""
+    """Keep a new plain code for the page that shows it; returns what the session keeps."""
     reference = secrets.token_urlsafe(16)
-    cache.set(_waiting_key(reference), encrypt(code), SHOW_WITHIN_SECONDS)
-    return reference
+    sealed = encrypt(code)
+    cache.set(_waiting_key(reference), sealed, SHOW_WITHIN_SECONDS)
+    if cache.get(_waiting_key(reference)) == sealed:
+        return {"reference": reference}
+    return {"sealed": sealed, "until": time.time() + SHOW_WITHIN_SECONDS}
 
 
-def take_code_to_show(reference):
-    """The code held under this reference, once: it is deleted as it is read."""
-    if not reference:
+def take_code_to_show(held):
+    """The code that `held` (what hold_code_to_show returned) leads to, once: what the cache
+    held is deleted as it is read, and the caller drops `held` from the session."""
+    if not isinstance(held, dict):
         return None
-    key = _waiting_key(reference)
-    held = cache.get(key)
-    cache.delete(key)
-    return decrypt(held) if held else None
+    if "reference" in held:
+        key = _waiting_key(held["reference"])
+        sealed = cache.get(key)
+        cache.delete(key)
+    elif held.get("until", 0) > time.time():
+        sealed = held.get("sealed")
+    else:
+        sealed = None
+    return decrypt(sealed) if sealed else None

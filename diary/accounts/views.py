@@ -25,8 +25,8 @@ from diary.accounts.tokens import live_tokens, revoke_all_tokens, revoke_token
 from pcb_site.forms import submitted
 from pcb_site.rate_limits import count_request
 
-# The session keeps only a reference to a new code, held encrypted until the next page shows
-# it (diary.accounts.recovery.hold_code_to_show).
+# The session keeps a reference to a new code held encrypted until the next page shows it, or
+# while Redis is down the code itself, encrypted (diary.accounts.recovery.hold_code_to_show).
 SESSION_KEY = "recovery_code_to_show"
 # Where to go once the new code is saved: sign-up keeps ?next= (a self-check result waiting
 # to be saved in the diary, say), but only to a page of this site.
