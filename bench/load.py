@@ -943,6 +943,9 @@ def main(argv=None):
                 f"p99 {result.p99_ms:.1f} ms, {result.errors} errors, statuses {result.statuses}",
                 flush=True,
             )
+            # Which row makes the workers grow, when the memory target is missed.
+            sizes = ", ".join(f"{rss_mb(pid):.1f}" for pid in children(gunicorn.pid))
+            print(f"   workers' RSS after it: {sizes} MB", flush=True)
         if any(code >= 500 for result in results for code in result.statuses):
             print(f"!! server errors; the end of gunicorn's log:\n{log_path.read_text()[-5000:]}")
         rss = [(pid, rss_mb(pid)) for pid in children(gunicorn.pid)]
