@@ -147,11 +147,13 @@ def build(rows, now=None, year=None):
                 "label": _month_words(language, year, month)[0],
                 "name": _month_words(language, year, month)[1],
                 "count": sum(per_month[(month, level)] for level in LEVELS),
-                "levels": [
-                    {"name": names[level], "count": per_month[(month, level)]}
+                # "Urgent 2, Soon 1" for the table, joined here: a template loop in a loop
+                # for each month cost more than the rest of the table.
+                "by_level": ", ".join(
+                    f"{names[level]} {per_month[(month, level)]}"
                     for level in LEVELS
                     if per_month[(month, level)]
-                ],
+                ),
                 "listed": month <= last_month,
                 # Every other month is named (each name would crowd the next), from January.
                 "labelled": month % 2 == 1,

@@ -76,6 +76,29 @@ def test_timeline_is_inline_svg_with_a_text_alternative(signed_in, member, mid_y
     assert "<script" not in svg
 
 
+def test_the_table_counts_each_month_by_level_most_urgent_first(signed_in, member, mid_year):
+    for days, level in ((3, "soon"), (4, "emergency"), (5, "soon"), (40, "routine")):
+        make(member, days, level=level)
+    html = signed_in.get("/diary/").content.decode()
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert '<th scope="row">June 2026</th><td>3 (Emergency 1, Soon 2)</td>' in table
+    assert '<th scope="row">May 2026</th><td>1 (Routine 1)</td>' in table
+    assert '<th scope="row">January 2026</th><td>0</td>' in table
+
+
+def test_the_filter_shows_the_dates_typed_in_and_none_otherwise(signed_in, member):
+    make(member, 3)
+    empty = signed_in.get("/diary/").content.decode()
+    start = empty.index('class="filter-form"')
+    form = empty[start : empty.index("</form>", start)]
+    assert '<label for="id_date_from">From' in form and '<label for="id_date_to">To' in form
+    assert 'type="date" name="date_from" id="id_date_from">' in form
+    day = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    typed = signed_in.get("/diary/", {"date_from": day}).content.decode()
+    assert f'name="date_from" value="{day}"' in typed
+    assert 'type="date" name="date_to" id="id_date_to">' in typed
+
+
 def test_list_is_grouped_by_month_newest_first(signed_in, member, mid_year):
     first, second = make(member, 70), make(member, 2)
     html = signed_in.get("/diary/").content.decode()
