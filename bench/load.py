@@ -626,6 +626,16 @@ def rows(css, knowledge, session, diary_token, writer_tokens):
     json_headers = {"Content-Type": "application/json"}
     return [
         Row("static CSS (ceiling, start)", css, NONE, ceiling=True),
+        # What the framework costs before the app does anything (bench/urls.py).
+        Row("reference: a view that does nothing, all middleware", "/bench/plain/", NONE),
+        Row(
+            "reference: an empty JSON POST to Django REST framework",
+            "/bench/empty-post/",
+            NONE,
+            method="POST",
+            headers=json_headers,
+            body="{}",
+        ),
         Row("/", "/", PUBLIC),
         Row("/learn/", "/learn/", PUBLIC),
         *(Row(path, path, PUBLIC) for path in knowledge),
@@ -845,7 +855,8 @@ def production_env(folder, database, redis_port, app_port):
     from cryptography.fernet import Fernet
 
     return {
-        "DJANGO_SETTINGS_MODULE": "pcb_site.settings",
+        # pcb_site.settings and two addresses of its own (bench/urls.py): the reference rows.
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "0",
         # As the README's production example: behind a TLS proxy that sets
         # X-Forwarded-Proto. Every request of the benchmark sends it, as the proxy would.

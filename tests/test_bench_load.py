@@ -156,3 +156,12 @@ def test_the_document_keeps_what_is_outside_the_markers():
     assert once.endswith("## Diary pages\n\nOther bench.\n")
     assert f"{load.BEGIN}\n\nnew figures\n\n{load.END}" in once
     assert load.replace_section(once, "new figures") == once
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/bench/plain/", "/bench/empty-post/"])
+def test_the_reference_rows_addresses_exist_only_in_the_benchmark(client, path, settings):
+    """bench/settings.py adds them for the run; the site itself never serves them."""
+    assert client.post(path, {}, content_type="application/json").status_code == 404
+    settings.ROOT_URLCONF = "bench.urls"
+    assert client.post(path, {}, content_type="application/json").status_code == 200
