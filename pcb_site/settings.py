@@ -408,7 +408,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # pain_during_sex and pain_after share one scale: name it once in the schema.
-    "ENUM_NAME_OVERRIDES": {"PainEnum": "knowledge.triage.PAIN"},
+    "ENUM_NAME_OVERRIDES": {
+        "PainEnum": "knowledge.triage.PAIN",
+        # The facts an assessment can rest on (diary.assessment.ALTERNATIVES).
+        "FactEnum": "diary.your_data.importing.FACTS",
+    },
 }
 
 # Every handler drops query strings from logged addresses: a filter of the diary or a

@@ -71,8 +71,9 @@ MAY_REFUSE_VALID_DATA = [
         "POST",
         "/api/v1/import/",
         "positive_data_acceptance",
-        "the request's schema says only: a JSON object; the export document's own rules are "
-        "checked by diary/your_data/importing.py, and not yet stated in the schema",
+        "no two episodes of a file may share a client_id, which no schema can say (uniqueItems "
+        "compares whole items), and each episode's moment must not be before the year of "
+        "birth in the file's profile",
     ),
 ]
 # What positive_data_acceptance takes from them: its own defaults and 400.

@@ -1,6 +1,8 @@
 """What the API fuzzer (tests/test_api_fuzzing.py) found, each kept from coming back, and the
 schema's statement of the rules the API enforces, checked against the API itself."""
 
+import datetime
+
 import jsonschema_rs
 import pytest
 from rest_framework.test import APIClient
@@ -124,3 +126,104 @@ def test_a_triage_request_is_refused_exactly_where_the_schema_says(schema, body,
     response = APIClient().post("/api/v1/triage/", body, format="json")
     assert response.status_code == status, response.json()
     agrees(schema, "TriageInputRequest", body, status)
+
+
+def json_schema(node):
+    """OpenAPI 3.0's `nullable: true` as JSON Schema says it: an export holds nulls."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+@pytest.fixture
+def exported(member):
+    """Robin's whole diary as GET /api/v1/export/ gives it: a profile, an episode with every
+    kind of answer and one with a follow-up answer."""
+    from diary import services
+
+    services.update_profile(
+        services.get_or_create_profile(member), {"year_of_birth": 1990, "country": "GB"}
+    )
+    first, _ = services.log_episode(
+        member,
+        {
+            "occurred_at": datetime.datetime.fromisoformat("2024-05-01T22:30:00+01:00"),
+            "amount": "light",
+            "symptoms": ["fever"],
+            "notes": "after a long day",
+        },
+    )
+    june = datetime.datetime.fromisoformat("2024-06-01T21:00:00+01:00")
+    services.log_episode(member, {"occurred_at": june, "amount": "spotting"})
+    client = APIClient()
+    client.force_login(member)
+    answer = {"follow_up": {"status": "seen", "finding": "referred"}}
+    assert client.patch(f"/api/v1/episodes/{first.pk}/", answer, format="json").status_code == 200
+    return client.get("/api/v1/export/").json()
+
+
+def changed(document, path, value):
+    """A copy of the document with one value changed (None: taken out)."""
+    import copy
+
+    document = copy.deepcopy(document)
+    *parents, last = path
+    node = document
+    for key in parents:
+        node = node[key]
+    if value is None:
+        del node[last]
+    else:
+        node[last] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        (None, 200),
+        ((("exported_at",), None), 200),
+        ((("episodes", 0, "id"), None), 200),
+        ((("surprise",), 1), 400),
+        ((("version",), 2), 400),
+        ((("format",), "another-app"), 400),
+        ((("profile",), None), 400),
+        ((("episodes", 0, "client_id"), None), 400),
+        ((("episodes", 0, "colour_of_sky"), "blue"), 400),
+        ((("episodes", 0, "assessment"), None), 400),
+        ((("episodes", 1, "follow_up"), {"status": "booked", "finding": "referred"}), 400),
+        ((("episodes", 0, "amount"), "a lot"), 400),
+    ],
+    ids=[
+        "the export as made",
+        "without exported_at",
+        "without an episode's id",
+        "an unknown field",
+        "a later version",
+        "another format",
+        "no profile",
+        "an episode without client_id",
+        "an unknown episode field",
+        "an episode without its assessment",
+        "a follow-up of the wrong shape",
+        "an amount not in the list",
+    ],
+)
+def test_an_import_is_refused_exactly_where_the_schema_says(
+    exported, change, status, django_user_model
+):
+    document = exported if change is None else changed(exported, *change)
+    newcomer = django_user_model.objects.create_user(username="wren", password="x" * 20)
+    client = APIClient()
+    client.force_login(newcomer)
+    response = client.post("/api/v1/import/", document, format="json")
+    assert response.status_code == status, response.json()
+    schema = json_schema(client.get("/api/v1/schema/?format=json").json())
+    root = {"$ref": "#/components/schemas/ImportDocumentRequest", **schema}
+    valid = jsonschema_rs.validator_for(root).is_valid(document)
+    assert valid == (status == 200), (change, status)

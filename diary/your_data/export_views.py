@@ -99,7 +99,7 @@ class ImportView(APIView):
 
     @extend_schema(
         summary="Import an export: episodes you do not have yet, and the profile if yours is empty",
-        request={"application/json": dict},
+        request={"application/json": importing.ImportDocumentSerializer},
         responses=with_body(
             {
                 200: OpenApiResponse(

@@ -28,6 +28,8 @@ from pcb_site.api_fields import (
     StrictBooleanField,
     StrictChoiceField,
     StrictFieldsMixin,
+    StrictIntegerField,
+    StrictUUIDField,
 )
 
 # The API reads no body larger than this (a JSON 413), so the upload form takes no larger
@@ -131,6 +133,34 @@ class ImportedEpisodeSerializer(EpisodeSerializer):
 
 class ImportedProfileSerializer(ProfileSerializer):
     basics_offered = StrictBooleanField(required=False, default=False)
+
+
+class ImportedEpisodeDocument(ImportedEpisodeSerializer):
+    """Only the schema's (POST /api/v1/import/): one episode of an export as _episode reads
+    it. The episode API's fields, the client_id every episode of an export has, the two
+    assessments it carries, its follow_up answer with the moment it was given, and id,
+    created_at and updated_at, which are read and left: the diary gives its own."""
+
+    id = serializers.JSONField(required=False, help_text="Read and left.")
+    created_at = serializers.JSONField(required=False, help_text="Read and left.")
+    updated_at = serializers.JSONField(required=False, help_text="Read and left.")
+    client_id = StrictUUIDField(help_text="No two episodes of one file share one.")
+    assessment = CurrentAssessmentSerializer()
+    assessment_when_logged = WhenLoggedSerializer()
+    follow_up = ImportedFollowUpSerializer(required=False, allow_null=True)
+
+
+class ImportDocumentSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Only the schema's (POST /api/v1/import/): the document GET /api/v1/export/ makes, as
+    validate() reads it. What a schema cannot say is checked too: each episode's moment is
+    not in the future, not before 1900 and not before the year of birth the diary will have
+    (the account's, or this file's profile when the account's is empty)."""
+
+    format = StrictChoiceField(choices=[FORMAT])
+    version = StrictIntegerField(min_value=1, max_value=VERSION)
+    exported_at = serializers.JSONField(required=False, help_text="Read and left.")
+    profile = ImportedProfileSerializer()
+    episodes = serializers.ListField(child=ImportedEpisodeDocument())
 
 
 def _messages(errors: Any) -> list[str]:
