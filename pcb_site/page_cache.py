@@ -1,10 +1,10 @@
 """Finished public pages, kept in each app server's memory for people who are not signed in.
 
 A knowledge page, the home page, the privacy page or the empty self-check is the same for
-every visitor who is not signed in and reads in the same language, from the same country,
-in the same time zone. Rendering one took 1 to 24 ms of a worker's time (issue 17); sending
-a finished copy takes a small fraction of that. Redis would be shared, but a round trip and
-the whole middleware stack per hit kept it below half of a static file's speed.
+every visitor who is not signed in and reads in the same language, from the same country.
+Rendering one took 1 to 24 ms of a worker's time (issue 17); sending a finished copy takes a
+small fraction of that. Redis would be shared, but a round trip and the whole middleware
+stack per hit kept it below half of a static file's speed.
 
 What keeps this safe:
 - Only views that say so (`@same_for_everyone`, or `share(response)` for one answer of a
@@ -14,7 +14,10 @@ What keeps this safe:
   message. A response that sets a cookie, used a CSRF token, is not a 200 or varies on a
   header the key leaves out is never kept.
 - The key holds everything such a page varies on: host, scheme, path, country asked for,
-  language, the country the browser's language names, and the time zone cookie.
+  language, and the country the browser's language names. Not the time zone: none of these
+  pages shows a date or a time (tests/test_page_cache.py renders each in two zones a day
+  apart and holds them identical), and a key per zone kept a copy of every page for each.
+  A page that comes to show a time must put the tz cookie back in the key.
 - In memory, per process: a deploy starts new processes, so no copy outlives the code or
   the content that made it; each copy lives PAGE_CACHE_SECONDS at most, and changing a
   setting (tests do) empties the cache.
@@ -35,7 +38,7 @@ from django.utils.translation import get_language_from_request
 from knowledge.care import country_from_language
 
 # Cookies that a page for someone not signed in may be rendered with: the time zone
-# (static/js/timezone.js; in the key), the language (in the key, through
+# (static/js/timezone.js; no kept page shows a time), the language (in the key, through
 # get_language_from_request) and Django's CSRF cookie (a kept page holds no token).
 HARMLESS_COOKIES = frozenset({"tz", settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
 # The headers a kept page may vary on: the key accounts for both.
@@ -96,10 +99,9 @@ def _key(request):
             query.upper(),
             get_language_from_request(request),
             country_from_language(request.headers.get("Accept-Language", "")) or "",
-            request.COOKIES.get("tz", "")[:64],
         ]
     )
-    # Hashed: a path or a cookie may hold spaces, which a cache key must not.
+    # Hashed: a path may hold spaces, which a cache key must not.
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
