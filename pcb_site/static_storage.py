@@ -13,15 +13,18 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class RememberedURLs:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._remembered_urls = {}
+
     def url(self, name, force=False):
         if force:
             return super().url(name, force)
-        urls = self.__dict__.setdefault("_remembered_urls", {})
         try:
-            return urls[name]
+            return self._remembered_urls[name]
         except KeyError:
             # An unknown name raises here (manifest_strict) and is not remembered.
-            url = urls[name] = super().url(name)
+            url = self._remembered_urls[name] = super().url(name)
             return url
 
 

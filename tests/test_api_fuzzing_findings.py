@@ -1,11 +1,14 @@
 """What the API fuzzer (tests/test_api_fuzzing.py) found, each kept from coming back, and the
 schema's statement of the rules the API enforces, checked against the API itself."""
 
+import copy
 import datetime
 
 import jsonschema_rs
 import pytest
 from rest_framework.test import APIClient
+
+from diary import services
 
 pytestmark = pytest.mark.django_db
 TOKEN_URL = "/api/v1/auth/token/"
@@ -144,8 +147,6 @@ def json_schema(node):
 def exported(member):
     """Robin's whole diary as GET /api/v1/export/ gives it: a profile, an episode with every
     kind of answer and one with a follow-up answer."""
-    from diary import services
-
     services.update_profile(
         services.get_or_create_profile(member), {"year_of_birth": 1990, "country": "GB"}
     )
@@ -169,8 +170,6 @@ def exported(member):
 
 def changed(document, path, value):
     """A copy of the document with one value changed (None: taken out)."""
-    import copy
-
     document = copy.deepcopy(document)
     *parents, last = path
     node = document
