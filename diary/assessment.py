@@ -320,6 +320,8 @@ def reassess(
     *,
     profile: Profile | None = None,
     adding: Episode | None = None,
+    removed: Iterable[datetime.datetime] | None = None,
+    edited: Episode | None = None,
 ) -> list[Episode]:
     """Work out again the current assessment of the owner's episodes, each with the profile
     as it is now and the history before it, and save those that changed; returns them.
@@ -330,6 +332,13 @@ def reassess(
     it (the profile changed, a new rules version), every episode is.
     `adding`: a new episode, not saved yet, at one of those times: it is assessed with the
     others and left for the caller to save (diary.services.log_episode inserts it whole).
+    `removed`: with `around`, says exactly how the times changed: these were in the diary
+    and are no longer, and the other times of `around` are new (in the database, or
+    `adding`'s). An episode in reach whose history then crosses none of the rule table's
+    thresholds (knowledge.triage.thresholds), and which the current rules assessed, keeps
+    its answer without being read: the answer cannot have moved. `edited`, an episode whose
+    answers changed, is always assessed. Without `removed` (or with adding), every episode
+    in reach is.
     What the person was told when they logged an episode is never changed here.
     """
     if profile is None:
@@ -350,21 +359,26 @@ def reassess(
             occurred_at__gte=months_before(moments[0], HISTORY_MONTHS + 1),
             occurred_at__lte=shift_months(moments[-1], HISTORY_MONTHS + 1),
         )
-        times = list(query.order_by("occurred_at").values_list("occurred_at", flat=True))
+        rows = list(
+            query.order_by("occurred_at").values_list(
+                "pk", "occurred_at", "assessment_rules_version"
+            )
+        )
+        times = [moment for _pk, moment, _version in rows]
         touched = [
-            moment
-            for moment in times
+            (pk, moment, version)
+            for pk, moment, version in rows
             if moments[0] <= moment and months_before(moment, HISTORY_MONTHS) <= moments[-1]
         ]
+        if adding is not None:
+            bisect.insort(times, adding.occurred_at)
+        if removed is not None or adding is not None:
+            touched = _history_moved(touched, times, moments, removed or (), edited)
         episodes = []
         if touched:
-            episodes = list(
-                read.filter(occurred_at__gte=touched[0], occurred_at__lte=touched[-1]).order_by(
-                    "occurred_at"
-                )
-            )
+            episodes = list(read.filter(pk__in=[pk for pk, _moment, _version in touched]))
+            episodes.sort(key=lambda episode: episode.occurred_at)
     if adding is not None:
-        bisect.insort(times, adding.occurred_at)
         episodes.append(adding)
     changed = [
         episode for episode in episodes if _assess(episode, profile, times) or episode is adding
@@ -379,6 +393,57 @@ def reassess(
         Episode.objects.bulk_update(saved, [*ASSESSMENT_FIELDS, "updated_at"])
         EpisodePoints.objects.filter(owner=owner).update(stamp="")
     return changed
+
+
+# The history facts: the only answers a change to the diary's times can move.
+HISTORY_FACTS = ("previous_episodes_6_months", "first_episode_days_ago")
+
+
+def _history_moved(
+    touched: list[tuple[Any, datetime.datetime, str]],
+    times: list[datetime.datetime],
+    moments: list[datetime.datetime],
+    removed: Iterable[datetime.datetime],
+    edited: Episode | None,
+) -> list[tuple[Any, datetime.datetime, str]]:
+    """The touched episodes (pk, time, rules version) that must be assessed again: those
+    whose history crossed a threshold of the rule table between the times before the
+    change and `times` after it, those the current rules have not assessed, and `edited`.
+
+    The times before are `times` with the new ones of `moments` taken out and `removed`
+    put back. The rules read the history only through HISTORY_FACTS, so an episode whose
+    facts lie on the same side of every threshold gets the same answer as before, and the
+    answer stored before is that one: every earlier change was assessed in its own
+    transaction, and a profile change or a new table reassesses everything.
+    """
+    table = triage.load_rules()
+    cuts = []
+    for fact in HISTORY_FACTS:
+        numbers = triage.thresholds(fact, table)
+        if numbers is None:
+            return touched  # a fact tested for an exact value: any move may matter
+        cuts += [(fact, number) for number in numbers]
+    removed = sorted(removed)
+    before = list(times)
+    added = list(moments)
+    for moment in removed:
+        added.remove(moment)
+    for moment in added:
+        del before[bisect.bisect_left(before, moment)]
+    for moment in removed:
+        bisect.insort(before, moment)
+
+    def sides(history: dict[str, int]) -> list[bool]:
+        return [history[fact] >= number for fact, number in cuts]
+
+    edited_pk = edited.pk if edited is not None else None
+    return [
+        (pk, moment, version)
+        for pk, moment, version in touched
+        if pk == edited_pk
+        or version != table["version"]
+        or sides(history_from(before, moment)) != sides(history_from(times, moment))
+    ]
 
 
 def _assess(episode: Episode, profile: Profile, times: list[datetime.datetime]) -> bool:

@@ -141,7 +141,12 @@ def update_episode(episode: Episode, values: Values) -> Episode:
         update_fields.append("assessment_when_logged")
     with transaction.atomic():
         episode.save(update_fields=update_fields)
-        assessment.reassess(episode.owner, around=[moved_from, episode.occurred_at])
+        assessment.reassess(
+            episode.owner,
+            around=[moved_from, episode.occurred_at],
+            removed=[moved_from],
+            edited=episode,
+        )
     episode.refresh_from_db()
     return episode
 
@@ -149,7 +154,9 @@ def update_episode(episode: Episode, values: Values) -> Episode:
 def delete_episode(episode: Episode) -> None:
     with transaction.atomic():
         episode.delete()
-        assessment.reassess(episode.owner, around=[episode.occurred_at])
+        assessment.reassess(
+            episode.owner, around=[episode.occurred_at], removed=[episode.occurred_at]
+        )
 
 
 def save_self_check(

@@ -293,6 +293,34 @@ def holds(cond: Condition, known: Answers) -> bool:
     return any(_same(item, v) for item in value or () for v in wanted)
 
 
+def thresholds(field: str, table: Table | None = None) -> tuple[int, ...] | None:
+    """The numbers the table's conditions compare a counted field with (at_least, below),
+    sorted: two values on the same side of every one of them get the same answer from every
+    condition. None when some condition tests the field another way (is, in), so that any
+    change of its value may matter. The diary uses it to skip episodes whose history moved
+    without crossing any of them (diary.assessment.reassess)."""
+    found: set[int] = set()
+    exact = False
+
+    def walk(node: Any) -> None:
+        nonlocal exact
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("field") == field:
+                if "at_least" in node or "below" in node:
+                    found.add(node["at_least"] if "at_least" in node else node["below"])
+                else:
+                    exact = True
+            for value in node.values():
+                walk(value)
+
+    # Every condition anywhere in the table: the rules' and the pages' (answer_pages).
+    walk([table or load_rules()])
+    return None if exact else tuple(sorted(found))
+
+
 def _same(a: Any, b: Any) -> bool:
     """Strict equality, like JavaScript's ===, so 1 never equals true in either evaluator."""
     return type(a) is type(b) and a == b

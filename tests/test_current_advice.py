@@ -307,6 +307,97 @@ def test_at_a_months_end_backdating_and_deleting_give_the_advice_of_a_whole_reas
     assert advice(backdated)[0][1] == "routine"
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_any_order_of_logging_moving_and_deleting_leaves_no_advice_stale(seed):
+    # A change reassesses only the episodes whose history crossed a threshold of the rules;
+    # after every change, a whole reassessment must find nothing left to correct.
+    rng = random.Random(seed)
+    blood_thinner = {"anticoagulants": "yes"} if seed % 2 else {}
+    owner = person(f"random-{seed}", **{**KNOWN, **blood_thinner})
+    span = 2 * 365 * 24
+
+    def some_time():
+        return NOW - datetime.timedelta(hours=rng.randrange(1, span))
+
+    for _step in range(30):
+        episodes = list(Episode.objects.filter(owner=owner))
+        action = rng.choice(["log", "log", "log", "move", "edit", "delete"]) if episodes else "log"
+        if action == "log":
+            values = episode_values(
+                some_time(),
+                amount=rng.choice(["spotting", "light", "moderate"]),
+                first_intercourse=rng.random() < 0.2,
+            )
+            services.log_episode(owner, values)
+        elif action == "move":
+            services.update_episode(rng.choice(episodes), {"occurred_at": some_time()})
+        elif action == "edit":
+            services.update_episode(rng.choice(episodes), {"first_intercourse": rng.random() < 0.5})
+        else:
+            services.delete_episode(rng.choice(episodes))
+        assert assessment.reassess(owner) == [], f"stale after step {_step}: {action}"
+
+
+def assessed_days_ago(monkeypatch):
+    """The episodes (in days before NOW) that reassess works out again, as it does so."""
+    seen = []
+    real = assessment._assess
+
+    def spy(episode, profile, times):
+        seen.append((NOW - episode.occurred_at).days)
+        return real(episode, profile, times)
+
+    monkeypatch.setattr(assessment, "_assess", spy)
+    return seen
+
+
+def test_a_backdated_episode_reassesses_only_the_later_ones_whose_history_crosses_a_rule(
+    monkeypatch,
+):
+    owner = person("robin", **KNOWN)
+    for days in (150, 120, 90, 60, 30, 5):
+        services.log_episode(owner, episode_values(NOW - datetime.timedelta(days=days)))
+    seen = assessed_days_ago(monkeypatch)
+    services.log_episode(owner, episode_values(NOW - datetime.timedelta(days=170)))
+    # 150 days ago: one episode before it now, where none was (a threshold: at least 1);
+    # 120: two, where one was (at least 2). The later ones had two or more, and their first
+    # one more than 28 days before, already: nothing the rules read has moved for them.
+    assert sorted(seen) == [120, 150, 170]
+    monkeypatch.undo()
+    assert assessment.reassess(owner) == []
+
+
+def test_an_episode_the_current_rules_never_assessed_is_reassessed_when_in_reach(monkeypatch):
+    owner = person("robin", **KNOWN)
+    for days in (150, 120, 90):
+        services.log_episode(owner, episode_values(NOW - datetime.timedelta(days=days)))
+    # As after a deploy of a new table, before manage.py reassess_diary has reached it.
+    Episode.objects.filter(owner=owner, occurred_at=NOW - datetime.timedelta(days=90)).update(
+        assessment_rules_version="1"
+    )
+    seen = assessed_days_ago(monkeypatch)
+    services.log_episode(owner, episode_values(NOW - datetime.timedelta(days=100)))
+    assert sorted(seen) == [90, 100]
+
+
+def test_editing_or_deleting_an_episode_reassesses_only_it_and_those_it_moves(monkeypatch):
+    owner = person("robin", **KNOWN)
+    for days in (150, 120, 90, 60, 30):
+        services.log_episode(owner, episode_values(NOW - datetime.timedelta(days=days)))
+    middle = Episode.objects.get(owner=owner, occurred_at=NOW - datetime.timedelta(days=90))
+    seen = assessed_days_ago(monkeypatch)
+    services.update_episode(middle, {"amount": "moderate"})
+    assert seen == [90]
+    seen.clear()
+    first = Episode.objects.get(owner=owner, occurred_at=NOW - datetime.timedelta(days=150))
+    services.delete_episode(first)
+    # 120 loses its only earlier episode; 90 goes from two to one; 60 and 30 keep two or
+    # more, the first of them still more than 28 days before.
+    assert sorted(seen) == [90, 120]
+    monkeypatch.undo()
+    assert assessment.reassess(owner) == []
+
+
 def test_open_advice_stays_first_on_the_diary_home_until_answered_however_old(client):
     owner = person("long-ago", **KNOWN)
     services.log_episode(owner, episode_values(NOW - datetime.timedelta(days=400)))

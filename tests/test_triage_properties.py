@@ -9,7 +9,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.triage import CHOICES, LEVELS, evaluate, level_rank, load_rules
+from knowledge.triage import CHOICES, LEVELS, evaluate, level_rank, load_rules, thresholds
 
 SYMPTOMS = CHOICES["symptoms"]
 PAIN = ("none", "mild", "moderate", "severe")
@@ -288,3 +288,33 @@ def test_reasons_are_sorted_and_decide_the_level(answers):
     assert result["rules_version"] == load_rules()["version"]
     assert result["pages"][-1] == "/learn/when-to-get-help/"
     assert len(result["pages"]) == len(set(result["pages"]))
+
+
+def test_the_history_thresholds_are_the_numbers_the_table_compares_them_with():
+    assert thresholds("previous_episodes_6_months") == (1, 2)
+    assert thresholds("first_episode_days_ago") == (28,)
+    exact = {"rules": [{"when": {"field": "previous_episodes_6_months", "is": 3}}]}
+    assert thresholds("previous_episodes_6_months", exact) is None
+
+
+def same_sides(field):
+    """Two values of a counted field on the same side of every threshold of the table."""
+    cuts = (0, *thresholds(field), COUNT_LIMITS[field] + 1)
+    band = st.sampled_from(list(itertools.pairwise(cuts)))
+    return band.flatmap(
+        lambda b: st.tuples(st.integers(b[0], b[1] - 1), st.integers(b[0], b[1] - 1))
+    )
+
+
+# The diary reassesses an episode whose history moved only when it crossed a threshold
+# (diary.assessment.reassess): that holds only if the answer is the same on either side.
+@settings(max_examples=400, deadline=None)
+@given(
+    answers_strategy(),
+    same_sides("previous_episodes_6_months"),
+    same_sides("first_episode_days_ago"),
+)
+def test_history_on_the_same_side_of_every_threshold_gives_the_same_answer(answers, count, days):
+    first = {**answers, "previous_episodes_6_months": count[0], "first_episode_days_ago": days[0]}
+    second = {**answers, "previous_episodes_6_months": count[1], "first_episode_days_ago": days[1]}
+    assert evaluate(first) == evaluate(second)
