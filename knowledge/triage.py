@@ -293,12 +293,21 @@ def holds(cond: Condition, known: Answers) -> bool:
     return any(_same(item, v) for item in value or () for v in wanted)
 
 
+# Worked out once per table: (field, id(table)) -> (table, thresholds). The table is kept
+# with its answer so that a new table at a reused id is never given an old one's.
+_thresholds: dict[tuple[str, int], tuple[Table, tuple[int, ...] | None]] = {}
+
+
 def thresholds(field: str, table: Table | None = None) -> tuple[int, ...] | None:
     """The numbers the table's conditions compare a counted field with (at_least, below),
     sorted: two values on the same side of every one of them get the same answer from every
     condition. None when some condition tests the field another way (is, in), so that any
     change of its value may matter. The diary uses it to skip episodes whose history moved
     without crossing any of them (diary.assessment.reassess)."""
+    table = table or load_rules()
+    known = _thresholds.get((field, id(table)))
+    if known is not None and known[0] is table:
+        return known[1]
     found: set[int] = set()
     exact = False
 
@@ -317,8 +326,10 @@ def thresholds(field: str, table: Table | None = None) -> tuple[int, ...] | None
                 walk(value)
 
     # Every condition anywhere in the table: the rules' and the pages' (answer_pages).
-    walk([table or load_rules()])
-    return None if exact else tuple(sorted(found))
+    walk([table])
+    result = None if exact else tuple(sorted(found))
+    _thresholds[field, id(table)] = (table, result)
+    return result
 
 
 def _same(a: Any, b: Any) -> bool:
