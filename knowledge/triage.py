@@ -293,6 +293,20 @@ def holds(cond: Condition, known: Answers) -> bool:
     return any(_same(item, v) for item in value or () for v in wanted)
 
 
+def texts(table: Table | None = None) -> list[str]:
+    """Every text of the table a person reads, each once, in table order: the levels'
+    words, then each rule's message, its variants' messages and its sooner time frame and
+    action. Sources are titles of documents and stay as written."""
+    table = table or load_rules()
+    found = [info[key] for info in table["levels"].values() for key in LEVEL_KEYS]
+    for rule in table["rules"]:
+        found.append(rule["message"])
+        found += [variant["message"] for variant in rule.get("variants", ())]
+        if "sooner" in rule:
+            found += [rule["sooner"]["when"], rule["sooner"]["action"]]
+    return list(dict.fromkeys(found))
+
+
 # Worked out once per table: (field, id(table)) -> (table, thresholds). The table is kept
 # with its answer so that a new table at a reused id is never given an old one's.
 _thresholds: dict[tuple[str, int], tuple[Table, tuple[int, ...] | None]] = {}
