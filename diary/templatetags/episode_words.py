@@ -36,7 +36,7 @@ def amount_word(amount):
 @register.filter
 def when(moment, year=""):
     """{{ episode.occurred_at|when }}: "Tuesday 3 March, 21:40" in the person's time zone,
-    as |date:"l j F, H:i" says it. {{ ...|when:"year" }} adds the year when it is not this
+    as |date:"l j E, H:i" says it. {{ ...|when:"year" }} adds the year when it is not this
     one ("Tuesday 3 March 2025, 21:40"), for a list that is not a year's. The day's words
     are looked up once per day and language: |date took a quarter of the diary home's
     template time for its list of 20."""
@@ -50,9 +50,9 @@ def when(moment, year=""):
 def day(moment):
     """{{ advice.occurred_at|day }}: "3 March" this year, "3 March 2025" another year."""
     local = timezone.localdate(moment)
-    return formats.date_format(local, "j F" if local.year == timezone.localdate().year else "j F Y")
+    return formats.date_format(local, "j E" if local.year == timezone.localdate().year else "j E Y")
 
 
 @lru_cache(maxsize=1024)
 def _day(day, language, with_year):
-    return formats.date_format(day, "l j F Y" if with_year else "l j F")
+    return formats.date_format(day, "l j E Y" if with_year else "l j E")

@@ -62,5 +62,5 @@ def follow_up_outcome(answer):
 
 @register.filter
 def follow_up_answered_at(episode):
-    """{{ episode|follow_up_answered_at|date:"j F" }}: when the person answered, or None."""
+    """{{ episode|follow_up_answered_at|date:"j E" }}: when the person answered, or None."""
     return follow_up.answered_at(episode)
