@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 DEV_KEY_FILE := .dev/diary-encryption-key
 DEV_ENV = DJANGO_DEBUG=1 DIARY_ENCRYPTION_KEYS=$$(cat $(DEV_KEY_FILE))
 
-.PHONY: run test lint typecheck migrations-check format bench clean
+.PHONY: run test lint typecheck migrations-check format messages bench clean
 
 run: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -34,6 +34,17 @@ typecheck: $(VENV)/.dev-installed $(DEV_KEY_FILE)
 # Fails when a model changed without its migration.
 migrations-check: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# After changing a user-facing string (or a text in knowledge/rules.yaml): gather every string
+# into locale/<language>/LC_MESSAGES/django.po, translate what is new or marked fuzzy, then
+# run this again to compile. Needs GNU gettext (apt-get install gettext). The compiled .mo
+# files are committed, so set-up needs no gettext; tests/test_translations.py fails while a
+# catalogue misses a string or its .mo is older than its .po.
+MESSAGE_DIRS := -i ".venv" -i ".venv-production" -i "bench" -i "tests" -i "test-artifacts" -i "docs"
+messages: $(VENV)/.runtime-installed $(DEV_KEY_FILE)
+	$(DEV_ENV) $(PY) manage.py write_rule_texts
+	$(DEV_ENV) $(PY) manage.py makemessages -l ru --add-location=file $(MESSAGE_DIRS)
+	$(DEV_ENV) $(PY) manage.py compilemessages -l ru $(MESSAGE_DIRS)
 
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

@@ -44,6 +44,10 @@ class Profile(models.Model):
         blank=True,
         choices=[(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))],
     )
+    # The language the person last chose on the site (settings.LANGUAGES), "" until then: signing
+    # in on another device answers in it (pcb_site/language.py). Plain: it says nothing about
+    # health, and the sign-in reads it without decrypting anything.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

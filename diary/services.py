@@ -207,6 +207,19 @@ def update_profile(profile: Profile, values: dict[str, Any]) -> Profile:
     return profile
 
 
+def remember_language(user: Any, language: str) -> None:
+    """Keep the language the person chose, for their next sign-in on any device."""
+    Profile.objects.get_or_create(user=user)
+    Profile.objects.filter(user=user).exclude(language=language).update(
+        language=language, updated_at=timezone.now()
+    )
+
+
+def saved_language(user: Any) -> str:
+    """The language the person last chose, or ""."""
+    return Profile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+
+
 def get_or_create_profile(user: Any) -> Profile:
     profile, _created = Profile.objects.get_or_create(user=user)
     return profile

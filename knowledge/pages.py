@@ -135,12 +135,15 @@ def _care_items(items, name):
 
 @cache
 def all_pages(language="en"):
-    """Every page of a language by slug; falls back to English for a language with no pages."""
-    folder = CONTENT_DIR / language
-    if not folder.is_dir():
-        folder, language = CONTENT_DIR / "en", "en"
-    pages = (_page_from_file(path, language) for path in sorted(folder.glob("*.md")))
-    return {page.slug: page for page in pages}
+    """Every page by slug, in `language` where it is written in it and in English where it
+    is not yet (its `language` says which: the page then tells the reader so)."""
+    found = {}
+    for code in dict.fromkeys(["en", language]):
+        folder = CONTENT_DIR / code
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+            page = _page_from_file(path, code)
+            found[page.slug] = page
+    return found
 
 
 def get_page(slug, language="en"):

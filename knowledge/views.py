@@ -56,10 +56,12 @@ def _article(slug, language, country):
     context = {
         "page": found,
         "related": related,
-        "help_now": [care_card(level, country, whens) for level, whens in found.help_now_levels],
+        "help_now": [
+            _page_card(found, level, country, whens) for level, whens in found.help_now_levels
+        ],
         # The rest of the card, below the body: soon, routine and self-care.
         "care_cards": [
-            care_card(level, country, whens)
+            _page_card(found, level, country, whens)
             for level, whens in found.care_levels
             if level not in pages.HELP_NOW_LEVELS
         ],
@@ -70,6 +72,12 @@ def _article(slug, language, country):
         context["level_cards"] = all_care_cards(country)
         context["country_choices"] = country_choices()
     return mark_safe(render_to_string("knowledge/includes/article.html", context))
+
+
+def _page_card(found, level, country, whens):
+    """A care card with the page's own situations, which are in the page's language: an
+    English page shown to a Russian reader marks them as English for screen readers."""
+    return {**care_card(level, country, whens), "situations_language": found.language}
 
 
 def forget_rendered():

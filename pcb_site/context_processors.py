@@ -11,6 +11,9 @@ def site(request):
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "nav_section": request.path.strip("/").split("/", 1)[0],
         "session_mark": session_mark(request),
+        # The language switch names each language in itself, untranslated: someone who
+        # cannot read the page's language still finds their own.
+        "site_languages": settings.LANGUAGES,
     }
 
 

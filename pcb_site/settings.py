@@ -234,7 +234,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each named in its own language, as the switch at the foot of every page shows it.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+# The language someone chose (pcb_site/language.py): kept a year, sent over HTTPS only where
+# the site is, and not to other sites' requests. It says which language, nothing else.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -279,6 +284,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # /health/ is probed by the load balancer over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 

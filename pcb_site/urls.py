@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from pcb_site import views
+from pcb_site import language, views
 
 # The app as a phone installs it: the manifest, the service worker and the page it shows
 # without a connection.
@@ -22,6 +22,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("privacy/", views.privacy, name="privacy"),
+    path("language/", language.choose_language, name="language"),
     path("", include(app_urls)),
     path("accounts/", include("diary.accounts.urls")),
     path("", include("knowledge.urls")),

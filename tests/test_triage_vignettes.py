@@ -425,10 +425,14 @@ def test_vignette_through_the_api(client, vignette):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize("vignette", _vignettes())
-def test_vignette_through_the_self_check_form(client, vignette):
-    response = client.post("/check/", form_data(vignette["input"]), follow=True)
+def test_vignette_through_the_self_check_form(client, vignette, language):
+    response = client.post(
+        "/check/", form_data(vignette["input"]), follow=True, HTTP_ACCEPT_LANGUAGE=language
+    )
     assert response.status_code == 200
     assert response.context["card"]["level"] == vignette["expected_level"], vignette["id"]
     html = response.content.decode()
+    assert f'<html lang="{language}"' in html
     assert f"care-card--{vignette['expected_level'].replace('_', '-')}" in html

@@ -13,16 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from diary import services
 from diary.accounts import lockout
 from diary.accounts.deletion import delete_account as delete_everything
 from diary.accounts.forms import ConfirmPasswordForm, RecoveryForm, SignupForm
 from diary.accounts.recovery import hold_code_to_show, issue_recovery_code, take_code_to_show
 from diary.accounts.tokens import live_tokens, revoke_all_tokens, revoke_token
 from pcb_site.forms import submitted
+from pcb_site.language import restore_saved_language
 from pcb_site.rate_limits import count_request
 
 # The session keeps a reference to a new code held encrypted until the next page shows it, or
@@ -68,6 +71,8 @@ def signup(request):
             form.add_taken_error()
         else:
             login(request, user)
+            # The language this browser reads the site in is the one the new account keeps.
+            services.remember_language(user, get_language())
             if next_url:
                 request.session[NEXT_KEY] = next_url
             return _show_new_code(request, user)
@@ -91,6 +96,9 @@ class LoginView(auth_views.LoginView):
         if lockout.was_refused(self.request):
             return lockout.locked_out(self.request)
         return super().form_invalid(form)
+
+    def form_valid(self, form):
+        return restore_saved_language(super().form_valid(form), form.get_user())
 
 
 @login_required
@@ -122,7 +130,7 @@ def recover(request):
                 request,
                 _("Your password is changed. Your old code no longer works: save this new one."),
             )
-            return _show_new_code(request, user)
+            return restore_saved_language(_show_new_code(request, user), user)
         if form.user is not None:
             # The code was right and only the new password was refused: not a guess.
             attempt.succeeded()

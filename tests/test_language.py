@@ -1,0 +1,129 @@
+"""Choosing the language: from the browser, switched at the foot of any page, remembered on
+the device and, for someone signed in, on their next sign-in anywhere. The same addresses
+serve both languages."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from diary.models import Profile
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def switch(client, language, next_url="/learn/", **extra):
+    return client.post("/language/", {"language": language, "next": next_url}, **extra)
+
+
+def test_the_browsers_language_picks_the_pages_language_and_the_answer_says_so(client):
+    russian = client.get("/learn/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9,en;q=0.5")
+    english = client.get("/learn/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="ru">' in russian.content.decode()
+    assert "Причины кровотечения после секса" in russian.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+    assert (russian["Content-Language"], english["Content-Language"]) == ("ru", "en")
+    for response in (russian, english):
+        vary = {v.strip().lower() for v in response["Vary"].split(",")}
+        assert {"accept-language", "cookie"} <= vary
+
+
+def test_a_language_nobody_offers_gets_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert response["Content-Language"] == "en"
+
+
+def test_the_switch_is_on_every_page_names_each_language_in_itself_and_carries_no_token(client):
+    for path in ("/", "/learn/", "/learn/cervical-polyps/", "/check/", "/privacy/"):
+        html = client.get(path, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        form = re.search(r'<form class="language-switch".*?</form>', html, re.S).group(0)
+        assert 'lang="en">English</button>' in form
+        assert 'lang="ru" aria-current="true">Русский</button>' in form
+        assert f'name="next" value="{path}"' in form
+        # A token would keep the page out of the shared copies (pcb_site/page_cache.py).
+        assert "csrfmiddlewaretoken" not in form
+
+
+def test_switching_goes_back_to_the_page_in_the_new_language_and_stays(client):
+    response = switch(client, "ru", "/learn/cervical-polyps/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response["Location"]) == (303, "/learn/cervical-polyps/")
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ru"
+    assert int(cookie["max-age"]) == 365 * 24 * 60 * 60
+    assert cookie["samesite"] == "Lax"
+    # The browser still asks for English; the choice wins.
+    page = client.get("/learn/cervical-polyps/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "ru"
+    switch(client, "en")
+    assert client.get("/learn/", HTTP_ACCEPT_LANGUAGE="ru")["Content-Language"] == "en"
+
+
+def test_a_switch_never_sends_anyone_off_site_and_refuses_an_unknown_language(client):
+    assert switch(client, "ru", "https://example.org/")["Location"] == "/"
+    assert switch(client, "ru", "//example.org/")["Location"] == "/"
+    refused = switch(client, "xx")
+    assert refused.status_code == 400
+    assert settings.LANGUAGE_COOKIE_NAME not in refused.cookies
+    assert client.get("/language/").status_code == 405
+
+
+def test_an_english_page_shown_to_a_russian_reader_says_so_and_marks_its_words_english(client):
+    russian = client.get("/learn/cervical-polyps/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Эта страница пока не переведена на ваш язык" in russian
+    assert '<h1 lang="en">' in russian
+    assert '<div class="prose" lang="en">' in russian
+    # The care cards around it are the app's own words, in Russian.
+    assert "Позвоните по номеру" in russian or "Запишитесь" in russian
+    english = client.get("/learn/cervical-polyps/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "not written in your language" not in english
+    assert '<h1 lang="en">' not in english
+
+
+def test_a_kept_copy_of_a_page_is_never_sent_in_the_other_language(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    first = Client().get("/learn/", HTTP_ACCEPT_LANGUAGE="ru")
+    again = Client().get("/learn/", HTTP_ACCEPT_LANGUAGE="en")
+    reader = Client()
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    chosen = reader.get("/learn/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (first["Content-Language"], again["Content-Language"]) == ("ru", "en")
+    assert chosen["Content-Language"] == "ru"
+    assert "Причины" in chosen.content.decode() and "Причины" not in again.content.decode()
+
+
+def test_switching_while_signed_in_is_kept_for_the_next_sign_in_on_another_device(client, member):
+    client.force_login(member)
+    page = client.get("/diary/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.cookies = client.cookies
+    response = csrf.post(
+        "/language/", {"language": "ru", "next": "/diary/", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 303
+    assert Profile.objects.get(user=member).language == "ru"
+
+    phone = Client()
+    signed_in = phone.post("/accounts/login/", {"username": member.username, "password": PASSWORD})
+    assert signed_in.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+    assert phone.get("/diary/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "ru"
+
+
+def test_a_forged_switch_for_someone_signed_in_changes_nothing(client, member):
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(member)
+    response = forged.post("/language/", {"language": "ru", "next": "/diary/"})
+    assert response.status_code == 403
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert Profile.objects.filter(user=member, language="ru").count() == 0
+
+
+def test_an_account_made_in_russian_keeps_russian(client):
+    client.post(
+        "/accounts/signup/",
+        {"username": "sasha", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert Profile.objects.get(user__username="sasha").language == "ru"
