@@ -3,7 +3,11 @@
 Nothing here is stored or logged: the answers live only for the length of the request.
 """
 
-from django.utils.translation import gettext_lazy
+import copy
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.translation import get_language, gettext, gettext_lazy, override
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -26,6 +30,8 @@ from pcb_site.api_fields import (
 from pcb_site.api_parsers import DepthLimitedJSONParser
 from pcb_site.api_schema import RETRY_AFTER, TOO_LARGE, TOO_MANY, bad_request
 from pcb_site.rate_limits import ClientRateThrottle
+
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 class SymptomsField(serializers.ListField):
@@ -174,17 +180,55 @@ class RulesView(APIView):
 
     @extend_schema(
         summary="The red-flag rule table (levels, rules, conditions, sources)",
+        description="What a person reads (the levels' words, the rules' messages) is in the "
+        "language asked for, else in the request's (Accept-Language). Codes, levels and "
+        "conditions are the same in every language.",
+        parameters=[
+            OpenApiParameter(
+                "language",
+                str,
+                enum=sorted(LANGUAGE_CODES),
+                description="The language of the texts.",
+            )
+        ],
         responses={
             200: inline_serializer(
                 "RuleTable",
                 {
                     "version": serializers.CharField(),
+                    "language": serializers.ChoiceField(choices=sorted(LANGUAGE_CODES)),
                     "levels": serializers.DictField(),
                     "rules": serializers.ListField(child=serializers.DictField()),
                 },
-            )
+            ),
+            400: bad_request("A language that is not offered."),
         },
         auth=[],
     )
     def get(self, request):
-        return Response(triage.load_rules())
+        language = request.query_params.get("language", get_language())
+        if language not in LANGUAGE_CODES:
+            allowed = ", ".join(sorted(LANGUAGE_CODES))
+            message = gettext("Use one of: %(allowed)s.") % {"allowed": allowed}
+            return Response({"language": [message]}, status=400)
+        return Response(triage_table_in(language))
+
+
+@lru_cache(maxsize=len(settings.LANGUAGES))
+def triage_table_in(language):
+    """The rule table with what a person reads in `language`, as knowledge/care.py shows it
+    on the server: the offline self-check (static/js/offline-check.js) reads the same words.
+    Worked out once per language and process: a deploy starts new processes."""
+    table = copy.deepcopy(triage.load_rules())
+    with override(language):
+        for info in table["levels"].values():
+            for key in triage.LEVEL_KEYS:
+                info[key] = gettext(info[key])
+        for rule in table["rules"]:
+            rule["message"] = gettext(rule["message"])
+            for variant in rule.get("variants", ()):
+                variant["message"] = gettext(variant["message"])
+            if "sooner" in rule:
+                for key in ("when", "action"):
+                    rule["sooner"][key] = gettext(rule["sooner"][key])
+    return {"version": table["version"], "language": language, **table}

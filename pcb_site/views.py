@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 
+from knowledge.api import LANGUAGE_CODES
 from knowledge.care import care_card, country_from_request
 from knowledge.emergency import COUNTRY_CODES, emergency_number
 from knowledge.pages import all_pages
@@ -120,7 +121,8 @@ def precache_urls():
     language = (get_language() or "en").split("-")[0]
     urls += [reverse(name) for name in ("home", "offline", "privacy", "learn", "check")]
     urls += [page.url for page in all_pages(language).values()]
-    urls.append(reverse("api_rules"))
+    # As templates/knowledge/check.html asks for it.
+    urls.append(f"{reverse('api_rules')}?language={language}")
     return urls
 
 
@@ -129,9 +131,16 @@ def service_worker(request):
 
     no-cache: the browser asks for it again on every check for updates, and a new RELEASE
     installs new caches."""
+    # The page that registers the worker names its language (static/js/register-sw.js): the
+    # worker fetches without cookies, so it asks for that language itself.
+    asked = request.GET.get("language", "")
+    language = asked if asked in LANGUAGE_CODES else (get_language() or "en").split("-")[0]
+    with override(language):
+        precache = precache_urls()
     values = {
         "release": settings.RELEASE,
-        "precache": precache_urls(),
+        "language": language,
+        "precache": precache,
         "static_url": settings.STATIC_URL,
         "offline": reverse("offline"),
         "rules": reverse("api_rules"),

@@ -14,8 +14,10 @@
 "use strict";
 
 const RELEASE = {{ release }};
-const STATIC = "harbour-" + RELEASE + "-static";
-const PAGES = "harbour-" + RELEASE + "-pages";
+// The language of the pages kept: each language's worker keeps its own copies.
+const LANGUAGE = {{ language }};
+const STATIC = "harbour-" + RELEASE + "-" + LANGUAGE + "-static";
+const PAGES = "harbour-" + RELEASE + "-" + LANGUAGE + "-pages";
 const PRECACHE = {{ precache }};
 const STATIC_URL = {{ static_url }};
 const OFFLINE = {{ offline }};
@@ -43,9 +45,17 @@ function isPrivate(path) {
 }
 
 // Without cookies, and past the browser's HTTP cache: the copies live only in the caches
-// above, which the ways out can empty (a website cannot empty the HTTP cache).
+// above, which the ways out can empty (a website cannot empty the HTTP cache). Without the
+// language cookie, the server is told the language by the one header that says it: the
+// worker's first, then the browser's own, whose region (en-GB) picks the emergency number.
+const ACCEPT_LANGUAGE = [LANGUAGE, ...(self.navigator.languages || [])
+  .filter((tag) => tag !== LANGUAGE).slice(0, 8)]
+  .map((tag, i) => (i ? tag + ";q=0." + (9 - i) : tag)).join(", ");
+
 function anonymously(url) {
-  return fetch(url, { credentials: "omit", cache: "no-store" });
+  return fetch(url, {
+    credentials: "omit", cache: "no-store", headers: { "Accept-Language": ACCEPT_LANGUAGE },
+  });
 }
 
 async function whole(url) {

@@ -127,3 +127,23 @@ def test_an_account_made_in_russian_keeps_russian(client):
         HTTP_ACCEPT_LANGUAGE="ru",
     )
     assert Profile.objects.get(user__username="sasha").language == "ru"
+
+
+def test_the_rule_table_speaks_the_language_asked_for_and_decides_the_same_in_each(client):
+    from knowledge import triage
+
+    english = client.get("/api/v1/rules/?language=en").json()
+    russian = client.get("/api/v1/rules/?language=ru").json()
+    by_header = client.get("/api/v1/rules/", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert (english["language"], russian["language"], by_header["language"]) == ("en", "ru", "ru")
+    assert russian["rules"][0]["message"].startswith("Это много крови")
+    assert english["levels"] == triage.load_rules()["levels"]
+
+    def decisions(table):
+        return [(r["code"], r["level"], r["kind"], r["when"]) for r in table["rules"]]
+
+    assert decisions(english) == decisions(russian) == decisions(triage.load_rules())
+    assert english["version"] == russian["version"]
+    refused = client.get("/api/v1/rules/?language=xx")
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["language"]

@@ -618,10 +618,11 @@ def test_what_the_app_keeps_for_offline_use_is_public(client, member):
 
     client.force_login(member)
     kept = precache_urls()
-    assert "/check/" in kept and "/api/v1/rules/" in kept and "/learn/when-to-get-help/" in kept
+    rules = "/api/v1/rules/?language=en"
+    assert "/check/" in kept and rules in kept and "/learn/when-to-get-help/" in kept
     for url in kept:
         private = url.startswith(("/diary/", "/accounts/", "/api/"))
-        assert not private or url in ("/diary/offline-log/", "/api/v1/rules/"), url
+        assert not private or url in ("/diary/offline-log/", rules), url
         if url.startswith("/static/"):
             continue
         page = Client().get(url)  # as the worker fetches it: without cookies
@@ -630,4 +631,12 @@ def test_what_the_app_keeps_for_offline_use_is_public(client, member):
     scripts = " ".join(p.read_text() for p in (REPO / "static" / "js").glob("*.js"))
     stored = set(re.findall(r'localStorage[^;\n]*?"(harbour:[a-z-]+)"', scripts))
     stored |= set(re.findall(r'var \w+ = "(harbour:[a-z-]+)"; // localStorage', scripts))
-    assert stored <= {"harbour:rules", "harbour:country", "harbour:owner", "harbour:offline-key"}
+    # One rule table a language: "harbour:rules:" + the page's language.
+    stored |= {f"{key}<language>" for key in re.findall(r'"(harbour:rules:)" \+', scripts)}
+    assert "harbour:rules:<language>" in stored
+    assert stored <= {
+        "harbour:rules:<language>",
+        "harbour:country",
+        "harbour:owner",
+        "harbour:offline-key",
+    }

@@ -67,8 +67,30 @@ def test_cache_names_carry_the_release(client, settings):
     settings.RELEASE = "2026-11-25.3"
     body = client.get("/sw.js").content.decode()
     assert worker_constant(body, "RELEASE") == "2026-11-25.3"
-    assert 'const STATIC = "harbour-" + RELEASE + "-static";' in body
-    assert 'const PAGES = "harbour-" + RELEASE + "-pages";' in body
+    assert 'const STATIC = "harbour-" + RELEASE + "-" + LANGUAGE + "-static";' in body
+    assert 'const PAGES = "harbour-" + RELEASE + "-" + LANGUAGE + "-pages";' in body
+
+
+def test_each_language_has_a_worker_that_keeps_its_pages_in_it(client):
+    """The page registers /sw.js?language=xx (static/js/register-sw.js): a reader who chose
+    Russian on an English browser gets Russian pages offline, fetched with that language."""
+    russian = client.get("/sw.js?language=ru", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert worker_constant(russian, "LANGUAGE") == "ru"
+    assert "/api/v1/rules/?language=ru" in worker_constant(russian, "PRECACHE")
+    assert 'headers: { "Accept-Language": ACCEPT_LANGUAGE }' in russian
+    # Without a language named (an older page), the request's own; an unknown one is ignored.
+    assert (
+        worker_constant(
+            client.get("/sw.js", HTTP_ACCEPT_LANGUAGE="ru").content.decode(), "LANGUAGE"
+        )
+        == "ru"
+    )
+    assert worker_constant(client.get("/sw.js?language=xx").content.decode(), "LANGUAGE") == "en"
+    # What the worker keeps is in that language when fetched as it fetches: no cookie, the header.
+    page = client.get("/learn/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert page["Content-Language"] == "ru"
+    rules = client.get("/api/v1/rules/?language=ru", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert rules["language"] == "ru" and rules["levels"]["emergency"]["title"] == "Экстренно"
 
 
 def test_the_release_is_by_default_a_digest_of_the_apps_files(tmp_path, monkeypatch):
@@ -120,7 +142,7 @@ def test_the_worker_keeps_the_app_shell_and_every_public_page(worker):
         assert static(f"icons/icon-maskable-{size}.png") in kept
     pages = [page.url for page in all_pages("en").values()]
     assert "/learn/when-to-get-help/" in pages and len(pages) >= 19
-    for url in ["/", "/offline/", "/learn/", "/check/", "/api/v1/rules/", *pages]:
+    for url in ["/", "/offline/", "/learn/", "/check/", "/api/v1/rules/?language=en", *pages]:
         assert url in kept, url
     # Hashed names from the static files' manifest, as pages link them.
     assert re.search(r"/static/css/site\.[0-9a-f]{12}\.css", " ".join(kept))
@@ -130,7 +152,7 @@ def test_no_private_page_is_kept(worker):
     kept = worker_constant(worker, "PRECACHE")
     private = [u for u in kept if u.startswith(("/diary/", "/accounts/", "/learn/search/"))]
     assert private == []
-    assert [u for u in kept if u.startswith("/api/")] == ["/api/v1/rules/"]
+    assert [u for u in kept if u.startswith("/api/")] == ["/api/v1/rules/?language=en"]
     assert worker_constant(worker, "PRIVATE") == ["/diary/", "/check/", "/accounts/", "/api/",
                                                   "/learn/search/"]  # fmt: skip
 

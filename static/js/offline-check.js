@@ -9,7 +9,8 @@
 // answers: they stay in the form, and are gone with the page.
 (function () {
   "use strict";
-  var RULES_KEY = "harbour:rules";
+  // One table a language: its texts are in the page's language (/api/v1/rules/?language=).
+  var RULES_KEY = "harbour:rules:" + (document.documentElement.lang || "en");
   var COUNTRY_KEY = "harbour:country";
 
   function read(key) {

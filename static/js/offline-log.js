@@ -15,7 +15,10 @@
   var SYNC = "harbour-queue";
   var OWNER = "harbour:owner"; // localStorage: the opaque tag of who last signed in here
   var CONTEXT = "harbour:context"; // sessionStorage: what the offline evaluator needs
-  var RULES = "harbour:rules"; // localStorage: the public rule table
+  // localStorage: the public rule table, its texts in the page's language (one a language).
+  var LANGUAGE = document.documentElement.lang || "en";
+  var RULES = "harbour:rules:" + LANGUAGE;
+  var RULES_PATH = "rules/?language=" + encodeURIComponent(LANGUAGE);
   var entries = queue.entries;
   var drop = queue.drop;
   var getJson = queue.getJson;
@@ -87,7 +90,7 @@
     write(sessionStorage, CONTEXT, Object.assign({}, page.context, { owner_tag: owner, queued: queued }));
     var rules = read(localStorage, RULES);
     if (!rules || rules.version !== page.rules_version) {
-      write(localStorage, RULES, await getJson("rules/"));
+      write(localStorage, RULES, await getJson(RULES_PATH));
     }
   }
 
@@ -308,7 +311,7 @@
   async function ruleTable() {
     var table = read(localStorage, RULES);
     if (!table) {
-      table = await getJson("rules/");
+      table = await getJson(RULES_PATH);
       write(localStorage, RULES, table);
     }
     return table;

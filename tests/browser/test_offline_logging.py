@@ -61,7 +61,7 @@ CACHES = """async () => {
 }"""
 
 STORAGE_BUT_RULES = """() => JSON.stringify([
-  Object.entries(localStorage).filter(([key]) => key !== "harbour:rules"),
+  Object.entries(localStorage).filter(([key]) => key !== "harbour:rules:en"),
   Object.entries(sessionStorage),
 ])"""
 
@@ -137,7 +137,8 @@ def ready_for_offline(page):
     wait_until(
         page,
         """() => Boolean(localStorage.getItem("harbour:owner")
-          && localStorage.getItem("harbour:rules") && sessionStorage.getItem("harbour:context"))""",
+          && localStorage.getItem("harbour:rules:en")
+          && sessionStorage.getItem("harbour:context"))""",
     )
 
 

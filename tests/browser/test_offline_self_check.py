@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TABLE_KEPT = "() => localStorage.getItem('harbour:rules') !== null"
+TABLE_KEPT = "() => localStorage.getItem('harbour:rules:' + document.documentElement.lang) !== null"
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def answer(page, **answers):
     list, the age as text."""
     for name, value in answers.items():
         if name == "age":
-            page.get_by_label("How old are you?").fill(value)
+            page.locator('input[name="age"]').fill(value)
         elif name in ("symptoms", "red_flag_symptoms"):
             for symptom in value:
                 page.locator(f'input[name="{name}"][value="{symptom}"]').check()
@@ -59,8 +59,8 @@ def answer(page, **answers):
             page.locator(f'input[name="{name}"][value="{value}"]').check()
 
 
-def see_my_answer(page):
-    page.get_by_role("button", name="See my answer").click()
+def see_my_answer(page, name="See my answer"):
+    page.get_by_role("button", name=name).click()
 
 
 def shown_result(page):
@@ -153,6 +153,28 @@ def test_offline_result_reads_as_the_servers(live_server, phone, screenshot, cas
         screenshot(f"offline-check-{case}", of=page)
 
 
+@pytest.mark.parametrize("case", ["urgent-pregnant-now", "emergency-after-birth", "self-care"])
+def test_offline_result_in_russian_reads_as_the_servers(live_server, phone, screenshot, case):
+    """The rule table's words come from the server in the page's language
+    (/api/v1/rules/?language=ru): offline, a Russian reader reads what the server would say."""
+    online = phone("ru-RU")
+    open_check(online, live_server, "?country=RU")
+    answer(online, **CASES[case])
+    see_my_answer(online, "Показать результат")
+    expect(online.get_by_role("heading", name="Ваш результат")).to_be_visible()
+    server = shown_result(online)
+
+    page = phone("ru-RU")
+    open_check(page, live_server, "?country=RU")
+    page.context.set_offline(True)
+    answer(page, **CASES[case])
+    see_my_answer(page, "Показать результат")
+    expect(page.locator(".offline-result")).to_be_visible()
+    assert shown_result(page) == server
+    assert "Call" not in " ".join(map(" ".join, server))
+    screenshot(f"offline-check-{case}-ru", of=page)
+
+
 def test_offline_errors_are_the_forms_own(live_server, phone, screenshot):
     page = phone()
     open_check(page, live_server)
@@ -177,7 +199,7 @@ def test_offline_errors_are_the_forms_own(live_server, phone, screenshot):
 def test_without_the_rules_on_the_phone_it_still_offers_the_call(live_server, phone, screenshot):
     page = phone()
     open_check(page, live_server, "?country=GB")
-    page.evaluate("() => localStorage.removeItem('harbour:rules')")
+    page.evaluate("() => localStorage.removeItem('harbour:rules:en')")
     page.context.set_offline(True)
     answer(page, amount="light")
     see_my_answer(page)
@@ -217,7 +239,7 @@ def test_the_answers_are_never_stored(live_server, phone):
     stored = page.evaluate(
         "() => ({local: {...localStorage}, session: {...sessionStorage}, cookie: document.cookie})"
     )
-    assert set(stored["local"]) == {"harbour:rules", "harbour:country"}
+    assert set(stored["local"]) == {"harbour:rules:en", "harbour:country"}
     assert stored["local"]["harbour:country"] == "GB"
     assert stored["session"] == {}
     assert "33" not in stored["cookie"] and "moderate" not in stored["cookie"]

@@ -43,7 +43,9 @@ def evaluator(page, live_server):
     )
     page.goto(live_server.url + BLANK)
     page.add_script_tag(url=live_server.url + static("js/triage.js"))
-    served = page.evaluate("fetch('/api/v1/rules/').then((r) => r.json())")
+    served = page.evaluate("fetch('/api/v1/rules/?language=en').then((r) => r.json())")
+    # The table itself, and the language its words are in.
+    assert served.pop("language") == "en"
     assert served == json.loads(json.dumps(triage.load_rules())), "the API serves another table"
 
     def run(answers_list, table=None):

@@ -120,17 +120,41 @@ def offline_log_url():
         return None
 
 
+def test_a_reader_who_switches_to_russian_reads_russian_offline(live_server, page, screenshot):
+    """The browser asks for English; the reader chooses Russian. The worker kept the pages in
+    English; the next page registers the Russian one (static/js/register-sw.js), which keeps
+    them in Russian and takes the English copies away."""
+    controlled(page, live_server.url + "/learn/")
+    page.get_by_role("button", name="Русский").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    wait_until(
+        page,
+        """async () => navigator.serviceWorker.controller
+          && navigator.serviceWorker.controller.scriptURL.endsWith("/sw.js?language=ru")
+          && (await caches.keys()).every((name) => !name.includes("-en-"))""",
+    )
+    page.context.set_offline(True)
+    page.goto(live_server.url + "/learn/cervical-polyps/")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_text("Эта страница пока не переведена на ваш язык")).to_be_visible()
+    page.goto(live_server.url + "/check/")
+    expect(page.get_by_role("button", name="Показать результат")).to_be_visible()
+    screenshot("offline-check-form-ru", full_page=False)
+
+
 def test_the_worker_installs_and_controls_every_page(live_server, page):
     controlled(page, live_server.url + "/")
     registration = page.evaluate(
         """navigator.serviceWorker.ready.then((r) => [r.scope, r.active.scriptURL])"""
     )
-    assert registration == [live_server.url + "/", live_server.url + "/sw.js"]
+    # The script names the page's language (static/js/register-sw.js).
+    assert registration == [live_server.url + "/", live_server.url + "/sw.js?language=en"]
     page.reload()
-    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
+    assert worker.endswith("/sw.js?language=en")
     page.goto(live_server.url + "/learn/")
     assert page.evaluate("navigator.serviceWorker.controller !== null")
-    assert f"harbour-{settings.RELEASE}-static" in page.evaluate("caches.keys()")
+    assert f"harbour-{settings.RELEASE}-en-static" in page.evaluate("caches.keys()")
 
 
 def test_chromium_finds_the_app_installable(live_server, playwright, tmp_path):
@@ -256,7 +280,7 @@ def test_signed_in_pages_come_from_the_server_and_nothing_personal_is_kept(
         for url, body in entries:
             address = url.removeprefix(live_server.url)
             assert not address.startswith(("/diary/", "/accounts/")) or address == offline_log_url()
-            assert not address.startswith("/api/") or address == "/api/v1/rules/", address
+            assert not address.startswith("/api/") or address == "/api/v1/rules/?language=en"
             # The header's lock form is only on a page made for a signed-in person.
             for private in (USERNAME, NOTE, 'action="/accounts/lock/"', str(person.episode.pk)):
                 assert private not in body, (name, address, private)
@@ -293,7 +317,7 @@ def test_the_ways_out_empty_the_page_caches(live_server, page, person, leave):
     )
     # The install-time cache stays: the app still opens without a connection.
     kept = page.evaluate(CACHES)
-    assert len(kept[f"harbour-{settings.RELEASE}-static"]) > 30
+    assert len(kept[f"harbour-{settings.RELEASE}-en-static"]) > 30
 
 
 UPDATE = """async () => {
@@ -319,7 +343,7 @@ def test_a_new_release_replaces_the_old_caches_only_once_it_is_complete(
 
     settings.RELEASE = "one"
     controlled(page, live_server.url + "/")
-    page.evaluate("caches.open('harbour-one-pages').then((c) => c.put('/x', new Response('x')))")
+    page.evaluate("caches.open('harbour-one-en-pages').then((c) => c.put('/x', new Response('x')))")
     page.evaluate("caches.open('not-ours').then((c) => c.put('/y', new Response('y')))")
 
     # A release whose files cannot all be fetched never installs: the old one keeps serving.
@@ -328,16 +352,16 @@ def test_a_new_release_replaces_the_old_caches_only_once_it_is_complete(
     monkeypatch.setattr(views, "precache_urls", lambda: [*keep(), "/no-such-page/"])
     assert page.evaluate(UPDATE) == "redundant"
     assert sorted(page.evaluate("caches.keys()")) == [
-        "harbour-one-pages", "harbour-one-static", "not-ours",
+        "harbour-one-en-pages", "harbour-one-en-static", "not-ours",
     ]  # fmt: skip
 
     monkeypatch.setattr(views, "precache_urls", keep)
     settings.RELEASE = "three"
     assert page.evaluate(UPDATE) == "activated"
-    assert sorted(page.evaluate("caches.keys()")) == ["harbour-three-static", "not-ours"]
+    assert sorted(page.evaluate("caches.keys()")) == ["harbour-three-en-static", "not-ours"]
     page.reload()
     assert page.evaluate("navigator.serviceWorker.controller !== null")
-    assert "harbour-three-static" in page.evaluate(CACHES)
+    assert "harbour-three-en-static" in page.evaluate(CACHES)
 
 
 # A home screen of icons drawn from the manifest as the phones draw them: iOS rounds the
