@@ -14,13 +14,16 @@ FILES = sorted(CONTENT_DIR.glob("*/*.md"))
 SLUGS = {path.stem for path in FILES}
 REQUIRED = ("title", "summary", "reviewed", "group", "order", "keywords", "related")
 REQUIRED += ("care_card", "sources")
-# Task-led headings: what a worried reader asks, in the order they ask it.
-CAUSE_SECTIONS = [
-    "What it is",
-    "Is it serious?",
-    "What you can do",
-    "What happens at the appointment",
-]
+# Task-led headings: what a worried reader asks, in the order they ask it, in each language.
+CAUSE_SECTIONS = {
+    "en": ["What it is", "Is it serious?", "What you can do", "What happens at the appointment"],
+    "ru": ["Что это", "Опасно ли это?", "Что можно сделать", "Что будет на приёме"],
+}
+# Rendered from the front matter: a copy in the body would drift.
+FROM_FRONT_MATTER = {
+    "en": {"sources", "when to get help"},
+    "ru": {"источники", "когда обращаться за помощью"},
+}
 # Every cause the product promises a page for (issue 5), and the pages around them.
 PROMISED = {
     "first-intercourse",
@@ -181,17 +184,43 @@ def test_cause_pages_have_the_standard_sections(post):
     if path.stem in NOT_CAUSES:
         return
     headings = re.findall(r"^## (.+)$", page.content, re.M)
-    assert headings == CAUSE_SECTIONS, path.name
+    assert headings == CAUSE_SECTIONS[path.parent.name], path.name
 
 
 def test_no_sources_or_help_section_in_the_body(post):
     """Both are rendered from the front matter; a copy in the body would drift."""
-    _, page = post
-    headings = [h.lower() for h in re.findall(r"^#+ (.+)$", page.content, re.M)]
-    assert "sources" not in headings
-    assert "when to get help" not in headings
+    path, page = post
+    headings = {h.lower() for h in re.findall(r"^#+ (.+)$", page.content, re.M)}
+    assert not headings & FROM_FRONT_MATTER[path.parent.name]
 
 
 def test_no_unfinished_text(post):
     path, _ = post
     assert not UNFINISHED.search(path.read_text(encoding="utf-8"))
+
+
+TRANSLATED = sorted(path for path in FILES if path.parent.name != "en")
+
+
+def test_every_language_folder_is_one_the_site_offers():
+    from django.conf import settings
+
+    offered = {code for code, _name in settings.LANGUAGES}
+    assert {path.parent.name for path in FILES} <= offered
+
+
+@pytest.mark.parametrize("path", TRANSLATED, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_translated_page_has_its_english_page_and_the_same_care_card(path):
+    """Written for its readers, not word for word: but the same page (its address), the same
+    place in the index, the same levels and the rules behind them, so that the advice never
+    depends on the language."""
+    english_path = CONTENT_DIR / "en" / path.name
+    assert english_path.exists(), path.name
+    page, english = load(path), load(english_path)
+    assert (page["group"], page["order"], page["related"]) == (
+        english["group"],
+        english["order"],
+        english["related"],
+    )
+    levels = [(item["level"], item.get("rules")) for item in page["care_card"]]
+    assert levels == [(item["level"], item.get("rules")) for item in english["care_card"]]
