@@ -147,3 +147,24 @@ def test_the_rule_table_speaks_the_language_asked_for_and_decides_the_same_in_ea
     refused = client.get("/api/v1/rules/?language=xx")
     assert refused.status_code == 400
     assert list(refused.json()) == ["language"]
+
+
+CHILD = {"amount": "light", "age": "12", "non_consensual": "yes"}
+
+
+def test_support_after_sex_without_consent_names_the_services_of_the_readers_country(client):
+    from tests.test_triage_vignettes import form_data
+
+    def result(country, language):
+        answers = form_data({**CHILD, "age": 12, "non_consensual": True, "country": country})
+        response = client.post("/check/", answers, follow=True, HTTP_ACCEPT_LANGUAGE=language)
+        return response.content.decode()
+
+    russia = result("RU", "ru")
+    assert 'href="tel:88002000122"' in russia
+    assert "центр СПИД" in russia and "через полицию" in russia
+    # Russia has no sexual assault referral centres; the UK's helplines are not Russia's.
+    for elsewhere in ("SARC", "Childline", "0800 1111", "RAINN"):
+        assert elsewhere not in russia
+    britain = result("GB", "en")
+    assert 'href="tel:08001111"' in britain and "8-800-2000-122" not in britain

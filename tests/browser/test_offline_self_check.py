@@ -153,7 +153,9 @@ def test_offline_result_reads_as_the_servers(live_server, phone, screenshot, cas
         screenshot(f"offline-check-{case}", of=page)
 
 
-@pytest.mark.parametrize("case", ["urgent-pregnant-now", "emergency-after-birth", "self-care"])
+@pytest.mark.parametrize(
+    "case", ["urgent-pregnant-now", "emergency-after-birth", "self-care", "child-not-agreed"]
+)
 def test_offline_result_in_russian_reads_as_the_servers(live_server, phone, screenshot, case):
     """The rule table's words come from the server in the page's language
     (/api/v1/rules/?language=ru): offline, a Russian reader reads what the server would say."""
