@@ -95,6 +95,23 @@ def test_second_medical_number_is_shown_where_a_country_has_one(client):
     assert 'href="tel:112"' in html and 'href="tel:10177"' in html
 
 
+@pytest.mark.parametrize(
+    "country, first, second",
+    [("RU", "112", "103"), ("KZ", "103", "112"), ("UA", "103", None), ("BY", "103", None)],
+)
+def test_russia_shows_112_and_103_side_by_side_and_its_neighbours_103_first(
+    client, country, first, second
+):
+    for language in ("ru", "en"):
+        html = client.get(
+            f"/learn/when-to-get-help/?country={country}", HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        calls = re.findall(r'href="tel:(\d+)"', html)
+        assert calls[0] == first, (country, language, calls[:4])
+        if second:
+            assert calls[1] == second, (country, language, calls[:4])
+
+
 def test_unknown_country_falls_back_to_112(client):
     html = client.get("/learn/when-to-get-help/?country=ZZ").content.decode()
     assert 'href="tel:112"' in html

@@ -57,7 +57,18 @@ def test_reasons_list_every_fired_rule_most_urgent_first(client):
 
 @pytest.mark.parametrize(
     "country, number",
-    [("GB", "999"), ("gb", "999"), ("US", "911"), ("AU", "000"), ("DE", "112"), ("ZZ", "112")],
+    [
+        ("GB", "999"),
+        ("gb", "999"),
+        ("US", "911"),
+        ("AU", "000"),
+        ("DE", "112"),
+        ("RU", "112"),
+        ("UA", "103"),
+        ("BY", "103"),
+        ("KZ", "103"),
+        ("ZZ", "112"),
+    ],  # fmt: skip
 )
 def test_country_picks_the_emergency_number(client, country, number):
     response = client.post(
