@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from pypdf import PdfReader
 
 from diary import follow_up, services
@@ -260,3 +260,18 @@ def test_the_pdf_fetches_nothing_from_the_disk_or_the_network():
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert "An image:" in page.extract_text()
     assert list(page.images) == []
+
+
+def test_the_pdf_is_in_the_language_the_person_reads_the_site_in(signed_in, diary):
+    """The same report for a Russian reader: every heading, answer and date in Russian, in a
+    font that has the letters (no missing-glyph boxes survive text extraction as "?")."""
+    text = pdf_text(signed_in.get("/diary/report.pdf", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert "Эпизодов за этот период: 2." in text or "2 эпизода" in text, text[:400]
+    assert "Ярко-красн" in text
+    assert "Медная спираль" in text or "медная" in text.lower()
+    assert "Это не диагноз" in text or "не диагноз" in text
+    with translation.override("ru"):
+        today = formats.date_format(timezone.localdate(), "j E Y")
+    assert f"по {today}" in text  # "по 26 ноября 2026"
+    assert "Bright red" not in text and "not a diagnosis" not in text
+    assert "?" not in re.sub(r"https?://\S+", "", text)
