@@ -275,3 +275,43 @@ def test_no_search_words_in_any_address(client, member, signed_in):
     for response in (results, bookmark, landing):
         for address in addresses_in(response):
             assert not re.search(r"chlamydia|pregnant|[?&]q=", address, re.I), address
+
+
+def results_in_russian(client, query):
+    html = client.post(
+        "/learn/search/", {"q": query}, follow=True, HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    return re.findall(r'class="topic-list__link" href="/learn/([^/]+)/"', html), html
+
+
+@pytest.mark.parametrize(
+    "queries, slug",
+    [
+        (["хламидиоз", "хламидиоза", "хламидиозом", "хламидия"], "sexually-transmitted-infections"),
+        (["эрозия", "эрозии", "эрозией"], "cervical-ectropion"),
+        (["кровь при беременности", "крови при беременности"], "bleeding-in-pregnancy"),
+        (["полип", "полипы", "полипов"], "cervical-polyps"),
+        (["эндометриоз", "эндометриозом"], "endometriosis"),
+    ],
+)
+def test_russian_search_finds_a_word_whatever_its_ending(client, queries, slug):
+    for query in queries:
+        found, _ = results_in_russian(client, query)
+        assert found[:1] == [slug], (query, found[:3])
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("кровь", "partners-blood"),
+        ("кровотечение", "bleeding-after-the-menopause"),
+        ("шейка матки", "cervical-cancer"),
+        ("шейки матки", "cervical-ectropion"),
+    ],
+)
+def test_russian_search_finds_the_issues_words(client, query, expected):
+    found, html = results_in_russian(client, query)
+    assert expected in found[:5], found[:5]
+    # The words are marked in the excerpt, whatever their ending there.
+    assert "<mark>" in html
+    assert "The pages are in English for now" not in html
