@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.triage import LEVELS
@@ -30,6 +30,16 @@ LEVEL_NAMES = {
     "soon": _("Soon"),
     "routine": _("Routine"),
     "self_care": _("Self-care"),
+}
+# The chart's axis has room for about ten letters (LABEL_END): a language whose level names
+# are longer ("В ближайшее время") gives a short form here; the legend and the table below the
+# chart use the full names.
+AXIS_NAMES = {
+    "emergency": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Emergency"),
+    "urgent": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Urgent"),
+    "soon": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Soon"),
+    "routine": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Routine"),
+    "self_care": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Self-care"),
 }
 
 WIDTH = 360
@@ -163,6 +173,7 @@ def build(rows, now=None, year=None):
         {
             "level": level,
             "name": names[level],
+            "axis_name": str(AXIS_NAMES[level]),
             "y": _row_y(level),
             "label_x": LABEL_END,
             "css": level.replace("_", "-"),
@@ -198,7 +209,7 @@ def _frame(level_rows, months):
     for row in level_rows:
         yield (
             f'<text class="timeline__level" x="{row["label_x"]}" y="{row["y"]}" text-anchor="end" '
-            f'dominant-baseline="central">{html.escape(row["name"])}</text>'
+            f'dominant-baseline="central">{html.escape(row["axis_name"])}</text>'
             f'<line class="timeline__row" x1="{LEFT}" x2="{RIGHT}" y1="{row["y"]}" '
             f'y2="{row["y"]}"/>'
         )

@@ -186,3 +186,20 @@ def test_support_after_sex_without_consent_names_the_services_of_the_readers_cou
         assert elsewhere not in russia
     britain = result("GB", "en")
     assert 'href="tel:08001111"' in britain and "8-800-2000-122" not in britain
+
+
+def test_the_timelines_axis_names_fit_its_room_in_russian(client, member):
+    from diary import services
+    from tests.helpers import episode_values
+
+    services.log_episode(member, episode_values())
+    client.force_login(member)
+    for language, expected in (
+        ("ru", ["Экстренно", "Срочно", "Скоро", "Планово", "Наблюдать"]),
+        ("en", ["Emergency", "Urgent", "Soon", "Routine", "Self-care"]),
+    ):
+        html = client.get("/diary/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        axis = re.findall(r'<text class="timeline__level"[^>]*>([^<]+)</text>', html)
+        assert axis == expected
+        # The axis has room for about ten letters (diary/timeline.py, LABEL_END).
+        assert all(len(name) <= 10 for name in axis)
