@@ -315,3 +315,11 @@ def test_russian_search_finds_the_issues_words(client, query, expected):
     # The words are marked in the excerpt, whatever their ending there.
     assert "<mark>" in html
     assert "The pages are in English for now" not in html
+
+
+def test_the_home_pages_emergency_box_shows_russias_two_numbers(client):
+    html = Client().get("/?country=RU", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    calls = re.findall(r'href="tel:(\d+)"', html)
+    assert calls[:2] == ["112", "103"]
+    assert "Скорая помощь: 103" in html
+    assert re.findall(r'href="tel:(\d+)"', Client().get("/?country=GB").content.decode()) == ["999"]
