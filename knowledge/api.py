@@ -31,6 +31,7 @@ from pcb_site.api_parsers import DepthLimitedJSONParser
 from pcb_site.api_schema import RETRY_AFTER, TOO_LARGE, TOO_MANY, bad_request
 from pcb_site.rate_limits import ClientRateThrottle
 
+# The languages the site offers (pcb_site/language.py switches between them).
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 

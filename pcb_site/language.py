@@ -17,8 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from diary import services
-
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+from knowledge.api import LANGUAGE_CODES
 
 
 def set_language_cookie(response, language):
