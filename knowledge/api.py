@@ -3,7 +3,6 @@
 Nothing here is stored or logged: the answers live only for the length of the request.
 """
 
-import copy
 from functools import lru_cache
 
 from django.conf import settings
@@ -220,16 +219,6 @@ def triage_table_in(language):
     """The rule table with what a person reads in `language`, as knowledge/care.py shows it
     on the server: the offline self-check (static/js/offline-check.js) reads the same words.
     Worked out once per language and process: a deploy starts new processes."""
-    table = copy.deepcopy(triage.load_rules())
     with override(language):
-        for info in table["levels"].values():
-            for key in triage.LEVEL_KEYS:
-                info[key] = gettext(info[key])
-        for rule in table["rules"]:
-            rule["message"] = gettext(rule["message"])
-            for variant in rule.get("variants", ()):
-                variant["message"] = gettext(variant["message"])
-            if "sooner" in rule:
-                for key in ("when", "action"):
-                    rule["sooner"][key] = gettext(rule["sooner"][key])
+        table = triage.with_texts(gettext)
     return {"version": table["version"], "language": language, **table}

@@ -9,7 +9,8 @@ docs/triage-api.md. It does not validate answers: the API serializer and the for
 that, and hand over clean values.
 """
 
-from collections.abc import Iterable, Sequence
+import copy
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -293,18 +294,34 @@ def holds(cond: Condition, known: Answers) -> bool:
     return any(_same(item, v) for item in value or () for v in wanted)
 
 
-def texts(table: Table | None = None) -> list[str]:
-    """Every text of the table a person reads, each once, in table order: the levels'
-    words, then each rule's message, its variants' messages and its sooner time frame and
-    action. Sources are titles of documents and stay as written."""
-    table = table or load_rules()
-    found = [info[key] for info in table["levels"].values() for key in LEVEL_KEYS]
+def _text_places(table: Table) -> Iterator[tuple[dict[str, Any], str]]:
+    """Where the table holds a text a person reads, as (dict, key), in table order: the
+    levels' words, then each rule's message, its variants' messages and its sooner time
+    frame and action. Sources are titles of documents and stay as written."""
+    for info in table["levels"].values():
+        for key in LEVEL_KEYS:
+            yield info, key
     for rule in table["rules"]:
-        found.append(rule["message"])
-        found += [variant["message"] for variant in rule.get("variants", ())]
+        yield rule, "message"
+        for variant in rule.get("variants", ()):
+            yield variant, "message"
         if "sooner" in rule:
-            found += [rule["sooner"]["when"], rule["sooner"]["action"]]
-    return list(dict.fromkeys(found))
+            yield rule["sooner"], "when"
+            yield rule["sooner"], "action"
+
+
+def texts(table: Table | None = None) -> list[str]:
+    """Every text of the table a person reads, each once, in table order."""
+    return list(dict.fromkeys(place[key] for place, key in _text_places(table or load_rules())))
+
+
+def with_texts(function: Callable[[str], str], table: Table | None = None) -> Table:
+    """A copy of the table with every text a person reads passed through `function` (a
+    translation): codes, levels and conditions stay as they are."""
+    copied = copy.deepcopy(table or load_rules())
+    for place, key in _text_places(copied):
+        place[key] = function(place[key])
+    return copied
 
 
 # Worked out once per table: (field, id(table)) -> (table, thresholds). The table is kept
