@@ -292,6 +292,7 @@ def results_in_russian(client, query):
         (["кровь при беременности", "крови при беременности"], "bleeding-in-pregnancy"),
         (["полип", "полипы", "полипов"], "cervical-polyps"),
         (["эндометриоз", "эндометриозом"], "endometriosis"),
+        (["тестостерон", "на тестостероне", "транс-мужчина", "небинарный"], "trans-and-non-binary"),
     ],
 )
 def test_russian_search_finds_a_word_whatever_its_ending(client, queries, slug):
