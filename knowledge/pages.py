@@ -2,6 +2,7 @@
 memory for the life of the process (knowledge/search.py indexes them)."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,8 @@ CARE_LEVELS = ("emergency", "urgent", "soon", "routine", "self_care")
 # on a phone sees them before a word of the body.
 HELP_NOW_LEVELS = ("emergency", "urgent")
 
+_CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+
 # Raw HTML is off: the pages are text, and the CSP forbids inline anything anyway.
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
     ["table", "replacements", "smartquotes"]
@@ -39,6 +42,13 @@ class Source:
     title: str
     publisher: str
     url: str
+
+    @property
+    def language(self):
+        """The language the source is written in, read from its title: every body on
+        source_hosts.yaml writes in English or in Russian. A Russian page cites English
+        guidance too, and a screen reader must read those titles as English."""
+        return "ru" if _CYRILLIC.search(self.title) else "en"
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,18 @@ def test_a_translated_page_has_its_english_page_and_the_same_care_card(path):
     )
     levels = [(item["level"], item.get("rules")) for item in page["care_card"]]
     assert levels == [(item["level"], item.get("rules")) for item in english["care_card"]]
+
+
+@pytest.mark.parametrize("path", sorted(CONTENT_DIR.glob("ru/*.md")), ids=lambda p: p.stem)
+def test_a_russian_page_says_how_it_was_checked_in_russian(path):
+    """The review note is printed under the sources for the reader, so it is in the page's
+    language; names of English sources and web hosts may stay Latin."""
+    words = {
+        "title": load(path)["title"],
+        "summary": load(path)["summary"],
+        "review note": load(path).get("review_note", "Проверено."),
+    }
+    for field, text in words.items():
+        cyrillic = len(re.findall("[а-яё]", text, re.IGNORECASE))
+        latin = len(re.findall("[a-z]", text, re.IGNORECASE))
+        assert cyrillic > 2 * latin, (field, text[:80])

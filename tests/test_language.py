@@ -91,7 +91,8 @@ def untranslated_slug(tmp_path, monkeypatch):
 def test_a_page_written_in_russian_is_shown_in_russian_without_the_notice(client):
     html = client.get("/learn/cervical-ectropion/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "<h1>Эктопия шейки матки" in html
-    assert "не переведена" not in html and 'lang="en"' not in html.split("<footer")[0]
+    assert "не переведена" not in html
+    assert '<h1 lang="en">' not in html and '<div class="prose" lang="en">' not in html
 
 
 def test_an_english_page_shown_to_a_russian_reader_says_so_and_marks_its_words_english(
@@ -102,6 +103,7 @@ def test_an_english_page_shown_to_a_russian_reader_says_so_and_marks_its_words_e
     assert "Эта страница пока не переведена на ваш язык" in russian
     assert '<h1 lang="en">' in russian
     assert '<div class="prose" lang="en">' in russian
+    assert re.search(r'Примечание к проверке: <span lang="en">', russian)
     # The care cards around it are the app's own words, in Russian.
     assert "Позвоните по номеру" in russian or "Запишитесь" in russian
     english = client.get(f"/learn/{slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -213,3 +215,17 @@ def test_the_timelines_axis_names_fit_its_room_in_russian(client, member):
         assert axis == expected
         # The axis has room for about ten letters (diary/timeline.py, LABEL_END).
         assert all(len(name) <= 10 for name in axis)
+
+
+def test_the_sources_of_a_russian_page_say_which_are_in_english(client):
+    """A Russian page cites English guidance too; a screen reader reading Russian would
+    mangle those titles unless they are marked as English (WCAG 3.1.2)."""
+    russian = client.get("/learn/cervical-screening/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    sources = russian.split('id="sources-title"')[1].split("</section>")[0]
+    items = re.findall(r"<li([^>]*)><a [^>]*>([^<]*)</a>", sources)
+    marks = {title: attributes for attributes, title in items}
+    assert marks["Cervical screening: when it&#x27;s offered"] == ' lang="en"'
+    minzdrav = next(title for title in marks if "Цервикальная интраэпителиальная" in title)
+    assert marks[minzdrav] == ""
+    english = client.get("/learn/cervical-screening/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' not in english.split('id="sources-title"')[1].split("</section>")[0]
