@@ -32,9 +32,12 @@ def phone(browser, live_server):
     """A fresh phone whose browser asks for a given language (and so a region)."""
     contexts = []
 
-    def open_phone(locale="en-GB"):
+    def open_phone(locale="en-GB", width=390, height=844):
         context = browser.new_context(
-            viewport={"width": 390, "height": 844}, locale=locale, is_mobile=True, has_touch=True
+            viewport={"width": width, "height": height},
+            locale=locale,
+            is_mobile=True,
+            has_touch=True,
         )
         contexts.append(context)
         return context.new_page()
@@ -197,3 +200,31 @@ def test_a_reader_switches_to_russian_and_the_self_check_answers_in_russian(
     expect(page.get_by_text("Это много крови, и помощь нужна немедленно").first).to_be_visible()
     expect(page.get_by_role("button", name="Русский")).to_have_attribute("aria-current", "true")
     screenshot("check-result-emergency-ru", of=page)
+
+
+CUT_OFF_CHOICES = """() => [...document.querySelectorAll('.check-form label')]
+    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth)
+    .map(el => el.textContent.trim())"""
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "ru-RU"])
+def test_no_choice_is_cut_off_on_a_narrow_phone_in_either_language(
+    live_server, phone, screenshot, locale
+):
+    """Side-by-side choices must each show their whole word: at 360 px the Russian
+    «Возможно» was once cut to «Возмож» beside «Нет» and «Да»."""
+    page = phone(locale, width=360, height=740)
+    page.goto(live_server.url + "/check/")
+    assert page.evaluate(CUT_OFF_CHOICES) == []
+    pregnancy = page.get_by_role(
+        "group",
+        name="Вы беременны или это возможно?"
+        if locale == "ru-RU"
+        else "Are you pregnant, or could you be?",
+    )
+    pregnancy.scroll_into_view_if_needed()
+    screenshot(f"check-form-360-{locale}", full_page=False, of=page)
+    # Phones zoom by enlarging text (WCAG 1.4.4): double the root font size.
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert page.evaluate(CUT_OFF_CHOICES) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
