@@ -66,3 +66,46 @@ def test_no_horizontal_scroll_at_360_px(live_server, page, path):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + path)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+RUSSIAN_PAGES = [
+    "/",
+    "/check/",
+    "/learn/",
+    "/learn/trans-and-non-binary/",
+    "/learn/when-to-get-help/?country=RU",
+    "/privacy/",
+]
+
+
+def test_russian_pages_have_no_axe_violations(live_server, page):
+    """The same checks in Russian: the page's language is declared, English source titles
+    are marked as English, and the longer words keep every contrast and target."""
+    page.set_extra_http_headers({"Accept-Language": "ru"})
+    found = {}
+    for path in RUSSIAN_PAGES:
+        page.goto(live_server.url + path)
+        if problems := violations(page):
+            found[path] = problems
+    assert found == {}
+
+
+# Boxes whose right edge passes a 360 px screen: cut off, or pushing the page sideways.
+PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
+    .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > 361; })
+    .map(el => (el.textContent || el.tagName).trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_nothing_passes_the_edge_of_a_360_px_phone_at_200_percent_text(live_server, page, language):
+    """WCAG 1.4.4 and 1.4.10: Russian words are longer («самостоятельно»,
+    «Конфиденциальность»), and at 200 % text one was cut off in a card's heading."""
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.set_viewport_size({"width": 360, "height": 740})
+    found = {}
+    for path in RUSSIAN_PAGES + ["/learn/cervical-screening/", "/accounts/signup/"]:
+        page.goto(live_server.url + path)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        if beyond := page.evaluate(PAST_THE_EDGE):
+            found[path] = beyond[:3]
+    assert found == {}
