@@ -146,7 +146,7 @@ def outcome(answer: Answer | None) -> str:
         day = parse_date(answer["booked_for"]) if answer.get("booked_for") else None
         if day is None:
             return gettext("Booked")
-        shape = "j M" if day.year == timezone.localdate().year else "j M Y"
+        shape = "MONTH_DAY_FORMAT" if day.year == timezone.localdate().year else "SHORT_DATE_FORMAT"
         return gettext("Booked for %(date)s") % {"date": formats.date_format(day, shape)}
     return str(SEEN_OUTCOMES.get(answer.get("finding") or "", _("Seen")))
 

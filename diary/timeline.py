@@ -31,9 +31,10 @@ LEVEL_NAMES = {
     "routine": _("Routine"),
     "self_care": _("Self-care"),
 }
-# The chart's axis has room for about ten letters (LABEL_END): a language whose level names
-# are longer ("В ближайшее время") gives a short form here; the legend and the table below the
-# chart use the full names.
+# The chart's axis has room for about ten letters (LABEL_END), and so has the doctor's
+# report's chart (diary/your_data/report_chart.py): a language whose level names are longer
+# ("В ближайшее время") gives a short form here; the legends, tables and badges beside the
+# charts use the full names.
 AXIS_NAMES = {
     "emergency": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Emergency"),
     "urgent": pgettext_lazy("level on the timeline's axis, 10 letters at most", "Urgent"),
@@ -63,6 +64,13 @@ def _month_words(language, year, month):
     `language`: formatting them took a fifth of the time to build a chart."""
     start = datetime.date(year, month, 1)
     return formats.date_format(start, "M"), formats.date_format(start, "F Y")
+
+
+@lru_cache(maxsize=2048)
+def _day_words(language, day):
+    """A day as a mark's title names it ("3 Mar 2026", "3 марта 2026") in the active
+    `language`: once per day and language, as a year can hold a thousand marks."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _path_parts(level, y):
@@ -125,11 +133,10 @@ def build(rows, now=None, year=None):
     for (day, level), number in same_day.items():
         per_month[(day.month, level)] += number
         per_level[level] += number
-        # "j M Y", written by hand.
-        month = _month_words(language, day.year, day.month)[0]
+        words = _day_words(language, day)
         y, left, head, (open_title, close_title), before, after = by_level[level]
-        text = f"{before}{day.day} {month} {day.year}{after}"
-        tail = f"{open_title}{day.day} {html.escape(month)} {day.year}{close_title}"
+        text = f"{before}{words}{after}"
+        tail = f"{open_title}{html.escape(words)}{close_title}"
         step = min(STEP, SPREAD / (number - 1)) if number > 1 else 0
         half = step * (number - 1) / 2
         # Side by side around the middle of the day, the whole group inside the plot.

@@ -241,6 +241,8 @@ LANGUAGES = [("en", "English"), ("ru", "Русский")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A day in a list or a short answer, in each language (pcb_site/formats/).
+FORMAT_MODULE_PATH = ["pcb_site.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -157,3 +157,13 @@ def test_a_thousand_episodes_in_one_year_stay_a_small_page(signed_in, member, fr
     compressed = len(gzip.compress(html, compresslevel=6))
     print(f"diary home, 1,000 episodes: {len(html):,} bytes, {compressed:,} gzipped")
     assert compressed <= 30_000
+
+
+def test_a_mark_s_title_names_its_day_in_the_reader_s_language(signed_in, member, frozen):
+    """Each mark's title says its day: «3 Mar 2026» in English, «3 марта 2026» in Russian
+    (not Django's capitalised short month, «3 Мар 2026»)."""
+    logged(member, at(2026, 3, 3), level="soon")
+    english = signed_in.get("/diary/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    russian = signed_in.get("/diary/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<title>3 Mar 2026: Soon</title>" in english
+    assert re.search(r"<title>3 марта 2026: [^<]+</title>", russian)

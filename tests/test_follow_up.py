@@ -232,6 +232,21 @@ def test_a_booking_date_is_short_this_year_and_has_its_year_otherwise():
     )
 
 
+def test_a_booking_date_in_russian_names_its_month_in_the_genitive():
+    """«Приём назначен на 3 декабря», not Django's short month «3 Дек», which is capitalised
+    in Russian (pcb_site/formats/ru)."""
+    from django.utils import translation
+
+    this_year = timezone.localdate().year
+    with translation.override("ru"):
+        assert follow_up.outcome({"status": "booked", "booked_for": f"{this_year}-12-03"}) == (
+            "Приём назначен на 3 декабря"
+        )
+        assert follow_up.outcome({"status": "booked", "booked_for": "2031-07-19"}) == (
+            "Приём назначен на 19 июля 2031"
+        )
+
+
 # The web form -------------------------------------------------------------------------
 
 

@@ -275,3 +275,48 @@ def test_the_pdf_is_in_the_language_the_person_reads_the_site_in(signed_in, diar
     assert f"по {today}" in text  # "по 26 ноября 2026"
     assert "Bright red" not in text and "not a diagnosis" not in text
     assert "?" not in re.sub(r"https?://\S+", "", text)
+
+
+def test_the_chart_keeps_its_numbers_plain_for_a_russian_reader(signed_in, diary):
+    """Django writes 291.7 as «291,7» for a Russian reader, and in an SVG attribute that is
+    two numbers: the PDF drew only each month's first letter, at the wrong place, and no
+    dots at all."""
+    page = signed_in.get("/diary/report/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    svg = re.search(r'<svg class="report-chart".*?</svg>', page, re.S).group(0)
+    values = re.findall(r'\s(?:x|y|cx|cy|r|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert len(values) > 20
+    assert [v for v in values if not re.fullmatch(r"\d+(\.\d+)?", v)] == []
+
+
+def test_the_chart_s_rows_are_named_so_that_they_fit_in_russian(signed_in, diary):
+    """The row names sit in about ten letters of room: «В ближайшее время» was cut to
+    «шее время»; the chart uses the axis's short names, as the diary's timeline does."""
+    page = signed_in.get("/diary/report/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    svg = re.search(r'<svg class="report-chart".*?</svg>', page, re.S).group(0)
+    names = re.findall(r'class="report-chart__level"[^>]*>([^<]+)</text>', svg)
+    assert names == ["Экстренно", "Срочно", "Скоро", "Планово", "Наблюдать", "Всего"]
+
+
+def test_the_report_s_dates_in_russian_name_the_month_in_the_genitive(signed_in, diary):
+    """«26 ноября 2026», not Django's short month, which is capitalised in Russian
+    («26 Ноя 2026»), nor a day's number beside a month's short name anywhere."""
+    page = signed_in.get("/diary/report/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    dates = re.search(r"Даты:</span>(.*?)</p>", page, re.S).group(1)
+    with translation.override("ru"):
+        expected = [
+            formats.date_format(timezone.localtime(e.occurred_at).date(), "j E Y") for e in diary
+        ]
+    assert sorted(d.strip() for d in dates.split(";")) == sorted(expected)
+    assert not re.search(r"\d (Янв|Фев|Мар|Апр|Май|Июн|Июл|Авг|Сен|Окт|Ноя|Дек)\b", page)
+
+
+def test_a_reason_that_rests_on_a_fact_not_given_says_so(signed_in, member):
+    """With no profile, an episode's advice assumes the menopause may have happened (the
+    rules err towards more care); the doctor must read that as an assumption, not a fact."""
+    services.log_episode(member, episode_values(timezone.now() - datetime.timedelta(days=2)))
+    page = signed_in.get("/diary/report/").content.decode()
+    assert "Bleeding after the menopause should always be checked" in page
+    assert "(Assumed, as the diary does not say: " in page
+    assert "whether periods have stopped for good" in page
+    russian = signed_in.get("/diary/report/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "(Предположение: в дневнике не указано" in russian

@@ -171,8 +171,30 @@ def _facts(episode):
     ]
 
 
+# What a reason had to assume because the diary does not say it: a doctor reading "Bleeding
+# after the menopause should always be checked" must see that the menopause was not given,
+# not take it as a fact about the person.
+FACTS_NOT_GIVEN = {
+    "year_of_birth": _("age"),
+    "menopause": _("whether periods have stopped for good"),
+    "cervical_screening": _("last cervical screening"),
+    "anticoagulants": _("whether blood thinners are taken"),
+}
+
+
+def _reason_words(message, facts):
+    if not facts:
+        return message
+    missing = "; ".join(str(FACTS_NOT_GIVEN[fact]) for fact in facts)
+    return gettext("%(reason)s (Assumed, as the diary does not say: %(facts)s.)") % {
+        "reason": message,
+        "facts": missing,
+    }
+
+
 def _advice(episode, country, with_circumstances):
-    shown = present(assessment.stored_assessment(episode), country)
+    stored = assessment.stored_assessment(episode)
+    shown = present(stored, country)
     reasons = [
         r for r in shown["reasons"] if with_circumstances or r["code"] not in CIRCUMSTANCE_REASONS
     ]
@@ -184,7 +206,7 @@ def _advice(episode, country, with_circumstances):
         "css": episode.level_css,
         "name": LEVEL_NAMES[episode.assessment_level],
         "when": shown["card"]["when"],
-        "reasons": [r["message"] for r in reasons],
+        "reasons": [_reason_words(r["message"], stored["assumed"].get(r["code"])) for r in reasons],
         "left_out": len(reasons) < len(shown["reasons"]),
         "then": then,
         "rules_version": episode.assessment_rules_version,

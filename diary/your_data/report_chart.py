@@ -15,11 +15,12 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from diary.timeline import LEVEL_NAMES
+from diary.timeline import AXIS_NAMES, LEVEL_NAMES
 from knowledge.triage import LEVELS
 
 WIDTH = 320
-LABEL_END, LEFT, RIGHT = 68, 74, 316
+# Room for a level's name on the axis, ten letters at most (timeline.AXIS_NAMES).
+LABEL_END, LEFT, RIGHT = 78, 84, 316
 TOP, ROW = 4, 24
 TOTAL_Y = TOP + ROW * len(LEVELS) + ROW // 2
 AXIS_Y = TOP + ROW * (len(LEVELS) + 1)
@@ -113,7 +114,7 @@ def build(rows, start, end):
         "total_name": TOTAL,
         "rows": [
             {
-                "name": LEVEL_NAMES[level],
+                "name": AXIS_NAMES[level],
                 "y": TOP + ROW * i + ROW // 2,
                 "text_y": TOP + ROW * i + ROW // 2 + BASELINE,
                 "css": level.replace("_", "-"),
