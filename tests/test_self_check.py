@@ -279,6 +279,20 @@ def test_the_result_names_the_country_and_offers_to_change_it(client):
     assert 'href="tel:911"' in changed
 
 
+def test_the_result_gives_a_second_medical_number_where_the_country_has_one(client):
+    """Russia: 112, and the ambulance's own 103 beside it, under every answer (the spec's
+    table); the United Kingdom has one number, and no second line."""
+    russia = client.post(
+        "/check/", {"amount": "light", "country": "RU"}, HTTP_ACCEPT_LANGUAGE="ru", follow=True
+    ).content.decode()
+    line = russia.split('class="check-country"')[1].split("</p>")[0]
+    assert 'Номер экстренной помощи (Россия): <a href="tel:112">112</a>.' in line
+    assert 'Скорая помощь: <a href="tel:103">103</a>.' in line
+    uk = client.post("/check/", {"amount": "light", "country": "GB"}, follow=True)
+    line = uk.content.decode().split('class="check-country"')[1].split("</p>")[0]
+    assert "tel:999" in line and "Ambulance" not in line
+
+
 def test_a_saved_profile_country_wins_over_the_browser_language(client, member):
     from diary.services import get_or_create_profile
 

@@ -210,6 +210,7 @@
     var conditions = { emergency: result.level === "emergency" };
     conditions["not-emergency"] = !conditions.emergency;
     conditions[code ? "country" : "no-country"] = true;
+    conditions["second-number"] = Boolean(card.second_number);
     result.reasons.forEach(function (reason) { conditions["reason:" + reason.code] = true; });
     var fragment = copy("offline-result", conditions);
     if (!card.second_number) {

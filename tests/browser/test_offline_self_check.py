@@ -229,6 +229,18 @@ def test_the_last_country_known_beats_a_guess_and_a_choice_beats_both(live_serve
     see_my_answer(page)
     expect(page.locator(".check-country")).to_contain_text("Emergency number (United States): 911.")
     assert page.evaluate("() => localStorage.getItem('harbour:country')") == "US"
+    expect(page.locator(".check-country")).not_to_contain_text("Ambulance")
+
+    # Russia has a second medical number, offline as online.
+    page.context.set_offline(False)
+    open_check(page, live_server)
+    page.context.set_offline(True)
+    answer(page, amount="light", country="RU")
+    see_my_answer(page)
+    expect(page.locator(".check-country")).to_contain_text(
+        "Emergency number (Russia): 112. Ambulance: 103."
+    )
+    expect(page.locator(".check-country a[href='tel:103']")).to_have_text("103")
 
 
 def test_the_answers_are_never_stored(live_server, phone):
