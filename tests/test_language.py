@@ -229,3 +229,15 @@ def test_the_sources_of_a_russian_page_say_which_are_in_english(client):
     assert marks[minzdrav] == ""
     english = client.get("/learn/cervical-screening/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="en"' not in english.split('id="sources-title"')[1].split("</section>")[0]
+
+
+def test_a_russian_result_marks_its_english_sources_as_english(client):
+    html = client.post(
+        "/check/", {"amount": "light", "country": "RU"}, HTTP_ACCEPT_LANGUAGE="ru", follow=True
+    ).content.decode()
+    sources = re.findall(r'<p class="reason__source muted">Источник: <a [^>]*>', html)
+    assert sources and all('lang="en"' in source for source in sources)
+    english = client.post("/check/", {"amount": "light", "country": "GB"}, follow=True)
+    assert 'lang="en"' not in "".join(
+        re.findall(r'<p class="reason__source muted">[^\n]*', english.content.decode())
+    )

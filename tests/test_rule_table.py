@@ -238,3 +238,11 @@ def test_unknown_country_gets_112(country):
     default = emergency_numbers(country)
     assert default["second"] is None
     assert default["source"] == "https://en.wikipedia.org/wiki/112_(emergency_telephone_number)"
+
+
+def test_every_rule_s_source_is_english_guidance():
+    """The results mark a reason's source as English for a screen reader in another
+    language (knowledge/includes/result_details.html): a source in another script would
+    need its own language."""
+    for rule in load_rules()["rules"]:
+        assert re.fullmatch(r"[\x20-\x7e‘’“”–—]+", rule["source"]), rule["code"]

@@ -173,7 +173,8 @@ def _facts(episode):
 
 # What a reason had to assume because the diary does not say it: a doctor reading "Bleeding
 # after the menopause should always be checked" must see that the menopause was not given,
-# not take it as a fact about the person.
+# not take it as a fact about the person. The episode's page says the same to the person,
+# as "you" (diary.views.ASSUMPTIONS).
 FACTS_NOT_GIVEN = {
     "year_of_birth": _("age"),
     "menopause": _("whether periods have stopped for good"),

@@ -31,15 +31,20 @@ def violations(page):
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_pages_have_no_axe_violations(live_server, page, scheme):
-    page.emulate_media(color_scheme=scheme)
+def violations_on(page, live_server, paths):
+    """{path: violations} for each of `paths` that has any."""
     found = {}
-    for path in PAGES:
+    for path in paths:
         page.goto(live_server.url + path)
         if problems := violations(page):
             found[path] = problems
-    assert found == {}
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_have_no_axe_violations(live_server, page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    assert violations_on(page, live_server, PAGES) == {}
 
 
 def test_self_check_results_and_errors_have_no_axe_violations(live_server, page):
@@ -82,12 +87,7 @@ def test_russian_pages_have_no_axe_violations(live_server, page):
     """The same checks in Russian: the page's language is declared, English source titles
     are marked as English, and the longer words keep every contrast and target."""
     page.set_extra_http_headers({"Accept-Language": "ru"})
-    found = {}
-    for path in RUSSIAN_PAGES:
-        page.goto(live_server.url + path)
-        if problems := violations(page):
-            found[path] = problems
-    assert found == {}
+    assert violations_on(page, live_server, RUSSIAN_PAGES) == {}
 
 
 # Boxes whose right edge passes a 360 px screen: cut off, or pushing the page sideways.
