@@ -5,7 +5,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from knowledge.countries import COUNTRY_NAMES
 from knowledge.emergency import COUNTRY_CODES, emergency_numbers
-from knowledge.pages import all_pages
+from knowledge.pages import all_pages, current_language
 from knowledge.triage import LEVELS, load_rules
 
 
@@ -83,7 +83,7 @@ def present(result, country=None):
     person's language and its source, the pages to read next (addresses, and the pages
     themselves for a template), and the emergency number."""
     card = care_card(result["level"], country, sooner=result.get("sooner"))
-    slugs = {page.url: page for page in all_pages().values()}
+    slugs = {page.url: page for page in all_pages(current_language()).values()}
     codes = {reason["code"] for reason in result["reasons"]}
     return {
         "level": result["level"],

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import frontmatter
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
@@ -141,6 +142,11 @@ def _care_items(items, name):
             )
         card.append(CareItem(item["level"], item["when"], tuple(rules)))
     return tuple(card)
+
+
+def current_language():
+    """The active language as the content folders name it ("en", "ru")."""
+    return (get_language() or "en").split("-")[0]
 
 
 @cache

@@ -26,22 +26,20 @@ from pcb_site.page_cache import same_for_everyone, share
 MAX_QUERY_LENGTH = 100
 
 
-def _language():
-    return (get_language() or "en").split("-")[0]
-
-
 @same_for_everyone
 def index(request):
-    return render(request, "knowledge/index.html", {"groups": pages.grouped_pages(_language())})
+    return render(
+        request, "knowledge/index.html", {"groups": pages.grouped_pages(pages.current_language())}
+    )
 
 
 @same_for_everyone
 def page(request, slug):
-    found = pages.get_page(slug, _language())
+    found = pages.get_page(slug, pages.current_language())
     if found is None:
         raise Http404("No such page")
     country = country_from_request(request, from_language=True)
-    context = {"page": found, "article": _article(slug, _language(), country)}
+    context = {"page": found, "article": _article(slug, pages.current_language(), country)}
     return render(request, "knowledge/page.html", context)
 
 
@@ -108,8 +106,8 @@ def search(request):
     query = posted.get("q", "").strip()[:MAX_QUERY_LENGTH] if posted else ""
     context = {
         "query": query,
-        "results": page_search.search(query, _language()) if query else [],
-        "other_alphabet": page_search.in_another_alphabet(query, _language()),
+        "results": page_search.search(query, pages.current_language()) if query else [],
+        "other_alphabet": page_search.in_another_alphabet(query, pages.current_language()),
     }
     response = render(request, "knowledge/search.html", context)
     return handover.forget(request, response)

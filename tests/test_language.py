@@ -241,3 +241,19 @@ def test_a_russian_result_marks_its_english_sources_as_english(client):
     assert 'lang="en"' not in "".join(
         re.findall(r'<p class="reason__source muted">[^\n]*', english.content.decode())
     )
+
+
+def test_a_russian_result_offers_the_russian_pages_to_read_next(client):
+    """The pages a result suggests are named in the reader's language: a Russian emergency
+    answer once listed «Vaginal injury and tears» with its English summary."""
+    from knowledge.pages import get_page
+
+    html = client.post(
+        "/check/",
+        {"amount": "heavy", "faint": "yes", "country": "RU"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+        follow=True,
+    ).content.decode()
+    read_next = html.split('id="read-title"')[1].split("</nav>")[0]
+    assert get_page("vaginal-injury", "ru").title in read_next
+    assert "Vaginal injury and tears" not in read_next and 'lang="en"' not in read_next
