@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext, override
 from knowledge.api import LANGUAGE_CODES
 from knowledge.care import care_card, country_from_request
 from knowledge.emergency import COUNTRY_CODES, emergency_number
-from knowledge.pages import all_pages
+from knowledge.pages import all_pages, current_language
 from pcb_site.middleware import PRIVATE_PREFIXES
 from pcb_site.page_cache import same_for_everyone
 
@@ -118,7 +118,7 @@ def precache_urls():
         except ValueError:
             # Added since the last collectstatic: not served yet, so not kept either.
             continue
-    language = (get_language() or "en").split("-")[0]
+    language = current_language()
     urls += [reverse(name) for name in ("home", "offline", "privacy", "learn", "check")]
     urls += [page.url for page in all_pages(language).values()]
     # As templates/knowledge/check.html asks for it.
@@ -134,7 +134,7 @@ def service_worker(request):
     # The page that registers the worker names its language (static/js/register-sw.js): the
     # worker fetches without cookies, so it asks for that language itself.
     asked = request.GET.get("language", "")
-    language = asked if asked in LANGUAGE_CODES else (get_language() or "en").split("-")[0]
+    language = asked if asked in LANGUAGE_CODES else current_language()
     with override(language):
         precache = precache_urls()
     values = {
